@@ -1,0 +1,1 @@
+"""glslc.conformance: comparing the Taichi backend with the reference (CONFORMANCE.md)."""

@@ -1,0 +1,14 @@
+"""glslc: real-world GLSL fragment shaders (Shadertoy, TwiGL, plain GLSL) rendered without OpenGL.
+
+The compiler (this package) turns shader text into a checked AST and generated Python/Taichi source;
+:mod:`glslc.runtime` runs shaders (input model, channels, the moderngl reference renderer);
+:mod:`glslc.conformance` compares backends.
+"""
+
+from .errors import GlslError, GlslErrors, InputError, Span
+from .sources import ShaderSource, detect_dialect, from_text, load_source
+
+__version__ = "0.1.0"
+
+__all__ = ["GlslError", "GlslErrors", "InputError", "ShaderSource", "Span", "detect_dialect", "from_text",
+           "load_source", "__version__"]

@@ -1,0 +1,1 @@
+"""glslc.runtime: what runs shaders: the input model, channel images, and the renderers."""

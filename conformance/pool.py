@@ -11,9 +11,10 @@ import multiprocessing as mp
 import signal
 import time
 import traceback
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import wait
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 
 @dataclass
@@ -73,7 +74,6 @@ def run_isolated(items: Iterable[tuple[Any, Any]], task: Callable[[Any], Any], *
     ctx = mp.get_context(start_method)
     pending = iter(items)
     slots = [_Slot(ctx, task) for _ in range(max(1, jobs))]
-    busy: dict[Any, _Slot] = {}
     exhausted = False
     try:
         while True:

@@ -18,9 +18,9 @@ def reference_task(job: dict[str, Any]) -> dict[str, Any]:
     """
     import numpy as np
 
-    from ..sources import from_corpus_record
     from ..runtime.gl import compile_gl
     from ..runtime.inputs import RenderInputs
+    from ..sources import from_corpus_record
 
     rec = json.loads(job["record"])
     out: dict[str, Any] = {"id": rec.get("id"), "status": "ok", "error": ""}

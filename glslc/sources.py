@@ -17,9 +17,10 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from .errors import InputError
 from .uniforms import CHANNEL_NAMES, CHANNEL_SAMPLER_TYPES, SHADERTOY_UNIFORMS
@@ -341,7 +342,8 @@ def from_shadertoy_json(obj: Any, filename: str = "<export>", dialect: str | Non
 def from_corpus_record(rec: dict[str, Any], filename: str = "<corpus>", dialect: str | None = None) -> ShaderSource:
     """A source from one record of the corpus JSONL format (``../shared/corpus/README.md``)."""
     if "renderpass" in rec and "image_code" not in rec:
-        return from_shadertoy_json({"info": {k: rec.get(k) for k in ("id", "name")}, "renderpass": rec["renderpass"]}, filename, dialect)
+        export = {"info": {k: rec.get(k) for k in ("id", "name")}, "renderpass": rec["renderpass"]}
+        return from_shadertoy_json(export, filename, dialect)
     code = rec.get("image_code")
     if not isinstance(code, str):
         raise InputError(f"{filename}: corpus record has no 'image_code' string")

@@ -41,7 +41,8 @@ def gl_context():
                 _context = moderngl.create_standalone_context(require=330, **kwargs)
                 break
             except Exception as e:  # noqa: BLE001 - moderngl/glcontext raise plain Exceptions
-                errors.append(f"{kwargs.get('backend', 'default')}: {str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__}")
+                first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+                errors.append(f"{kwargs.get('backend', 'default')}: {first}")
         if _context is None:
             raise GLUnavailable(
                 "no OpenGL 3.3 context could be created (" + "; ".join(errors) + "). "
@@ -69,7 +70,8 @@ def _compile_errors(log: str, wrapped: Wrapped, filename: str) -> GlslErrors:
         wl, col, msg = int(m.group(2)), int(m.group(3)), m.group(5).strip()
         ul = wrapped.user_line(wl)
         if ul is None:
-            errors.append(GlslError(f"{msg} (in the wrapper, line {wl})", Span(filename, max(1, wrapped.user_lines), 1)))
+            span = Span(filename, max(1, wrapped.user_lines), 1)
+            errors.append(GlslError(f"{msg} (in the wrapper, line {wl})", span))
         else:
             errors.append(GlslError(msg, Span(filename, ul, max(1, col))))
     if not errors:
@@ -78,13 +80,35 @@ def _compile_errors(log: str, wrapped: Wrapped, filename: str) -> GlslErrors:
     return GlslErrors(errors)
 
 
+def _highp_text(wrapped: Wrapped) -> str:
+    """The wrapped text with every float at 32 bits, as desktop GPUs (and the Taichi back end) compute.
+
+    Mesa's llvmpipe runs ``mediump``/``lowp`` maths at 16 bits, which desktop GPUs (where the corpus was
+    made) and Taichi do not. The precision qualifiers are defined away, and in GLSL ES 1.00, where the
+    built-in ``gl_FragCoord`` is itself mediump, the shader reads a highp copy made by a wrapping ``main``.
+    ``#line`` keeps the diagnostics' line numbers those of the text without the shim.
+    """
+    first, nl, rest = wrapped.text.partition("\n")
+    if not first.lstrip().startswith("#"):  # no #version line: cannot happen for wrapped sources
+        return wrapped.text
+    shim = ["#define mediump highp", "#define lowp highp"]
+    tail = ""
+    if wrapped.version.split()[0] == "100":
+        shim += ["highp vec4 glslc_FragCoord;", "#define gl_FragCoord glslc_FragCoord", "#define main glslc_main"]
+        tail = ("\n#undef main\n#undef gl_FragCoord\n"
+                "void main() { glslc_FragCoord = gl_FragCoord; glslc_main(); }\n")
+    return first + nl + "\n".join(shim) + "\n#line 2\n" + rest + tail
+
+
 def _vertex_shader(version: str) -> str:
     v = version.split()
     es = "es" in v
     num = int(v[0]) if v and v[0].isdigit() else 100
     if num < 130 and not es or num == 100:
-        return f"#version {version}\nattribute vec2 glslc_pos;\nvoid main() {{ gl_Position = vec4(glslc_pos, 0.0, 1.0); }}\n"
-    return f"#version {version}\nin vec2 glslc_pos;\nvoid main() {{ gl_Position = vec4(glslc_pos, 0.0, 1.0); }}\n"
+        decl = "attribute"
+    else:
+        decl = "in"
+    return f"#version {version}\n{decl} vec2 glslc_pos;\nvoid main() {{ gl_Position = vec4(glslc_pos, 0.0, 1.0); }}\n"
 
 
 @dataclass
@@ -213,7 +237,7 @@ def compile_gl(source: ShaderSource) -> GLProgram:
     wrapped = source.wrap()
     t0 = time.perf_counter()
     try:
-        program = ctx.program(vertex_shader=_vertex_shader(wrapped.version), fragment_shader=wrapped.text)
+        program = ctx.program(vertex_shader=_vertex_shader(wrapped.version), fragment_shader=_highp_text(wrapped))
     except moderngl.Error as e:
         raise _compile_errors(str(e), wrapped, source.filename) from None
     vbo = ctx.buffer(np.array([-1.0, -1.0, 3.0, -1.0, -1.0, 3.0], dtype="f4").tobytes())
@@ -224,7 +248,8 @@ def compile_gl(source: ShaderSource) -> GLProgram:
 
         roles = {"resolution": "resolution2", "mouse": "mouse2_normalized", "time": "time",
                  "frame": "frame_float", "sound": "sound", "backbuffer": "backbuffer"}
-        extra = {name: roles.get(role, role) for name, role in uniforms_for_mode(source.twigl_mode or "geekest300").items()}
+        mode_uniforms = uniforms_for_mode(source.twigl_mode or "geekest300")
+        extra = {name: roles.get(role, role) for name, role in mode_uniforms.items()}
     return GLProgram(source, wrapped, program, vao, time.perf_counter() - t0, extra)
 
 

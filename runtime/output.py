@@ -69,7 +69,7 @@ def save_frames(frames: np.ndarray, output: str | Path, *, single: bool = False)
     if fmt is None:
         raise InputError(f"{out}: unknown image type {out.suffix!r}; use .png, .jpg or .npy")
     paths = frame_paths(out, len(frames))
-    for frame, p in zip(frames, paths):
+    for frame, p in zip(frames, paths, strict=True):
         img = Image.fromarray(to_uint8(frame), "RGB")
         atomic_write(p, lambda fh, img=img: img.save(fh, format=fmt))
     return paths

@@ -113,3 +113,30 @@ def test_mediump_and_lowp_compute_at_32_bits():
     with pytest.raises(GlslErrors) as info:  # diagnostics keep the user's line numbers
         render_code("precision mediump float;\nvoid main() {\n  gl_FragColor = vec4(nope);\n}\n", dialect="glsl")
     assert info.value.errors[0].span.line == 3
+
+
+def test_mipmap_filter_averages_at_coarser_levels():
+    # level 1 of the 2x2 checker is the average of its four texels
+    code = st("fragColor = textureLod(iChannel0, vec2(0.5), 1.0);")
+    (f,) = render_code(code, channels=[checker_channel(filter="mipmap")])
+    assert f[0, 0, :3] == pytest.approx((0.5, 0.5, 0.5), abs=2e-3)
+    (f,) = render_code(code, channels=[checker_channel(filter="linear")])  # no mipmaps: level 0, bilinear
+    assert f[0, 0, :3] == pytest.approx((0.5, 0.5, 0.5), abs=2e-3)
+    code = st("fragColor = textureLod(iChannel0, vec2(0.25, 0.75), 0.0);")
+    (f,) = render_code(code, channels=[checker_channel(filter="mipmap")])
+    assert f[0, 0, :3] == pytest.approx((1.0, 0.0, 0.0), abs=2e-3)
+
+
+def test_no_opengl_names_the_taichi_backend(monkeypatch):
+    import moderngl
+
+    import glslc.runtime.gl as gl_mod
+    from glslc.runtime.gl import GLUnavailable
+
+    def refuse(*args, **kwargs):
+        raise Exception("eglInitialize failed")
+
+    monkeypatch.setattr(gl_mod, "_context", None)
+    monkeypatch.setattr(moderngl, "create_standalone_context", refuse)
+    with pytest.raises(GLUnavailable, match="--backend taichi"):
+        gl_mod.gl_context()

@@ -77,7 +77,50 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--dialect", default=None, metavar="D", help="force the dialect: " + ", ".join(dialect_names()))
     r.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     r.set_defaults(func=cmd_render)
+
+    c = sub.add_parser("check", help="check shaders for errors (exit 0: all valid, 1: errors, 2: bad usage)",
+                       description="Preprocess, parse and type-check shaders, printing every independent error as "
+                       "file:line:col: error: ... A corpus .jsonl file checks each of its records.")
+    c.add_argument("shaders", nargs="+", metavar="SHADER")
+    c.add_argument("--dialect", default=None, metavar="D", help="force the dialect: " + ", ".join(dialect_names()))
+    c.add_argument("-q", "--quiet", action="store_true", help="print diagnostics only, no summary")
+    c.set_defaults(func=cmd_check)
     return p
+
+
+def _sources(spec: str, dialect: str | None):
+    """The sources a command-line argument names (every record of a corpus file without #ID)."""
+    from .sources import iter_jsonl, load_source
+
+    if spec.endswith(".jsonl") and Path(spec).is_file():
+        yield from iter_jsonl(spec, dialect)
+    else:
+        try:
+            yield load_source(spec, dialect)
+        except InputError as e:
+            yield e
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .frontend import front_end
+
+    ok = bad = 0
+    for spec in args.shaders:
+        for source in _sources(spec, args.dialect):
+            if isinstance(source, InputError):
+                print(f"glslc: error: {source}", file=sys.stderr)
+                return EXIT_USAGE
+            try:
+                front_end(source)
+                ok += 1
+            except GlslErrors as es:
+                bad += 1
+                text = source.code
+                for e in es.errors:
+                    print(e.format(text), file=sys.stderr)
+    if not args.quiet and ok + bad > 1:
+        print(f"{ok + bad} shaders checked: {ok} valid, {bad} with errors")
+    return EXIT_DIAGNOSTIC if bad else EXIT_OK
 
 
 def cmd_render(args: argparse.Namespace) -> int:

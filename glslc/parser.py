@@ -657,6 +657,11 @@ def _syntax_error(e: UnexpectedToken, toks: Sequence[TokenLike], filename: str) 
             return GlslError("unexpected end of input: missing '}'", span, notes=notes)
         return GlslError(f"unexpected end of input; expected {listed}", span)
     span = tok.span
+    prev_tok = toks[tok.index - 1] if 0 < tok.index <= len(toks) else None
+    if (tok.type == "IDENTIFIER" and prev_tok is not None and prev_tok.kind == "IDENT"
+            and prev_tok.text not in _NOT_TYPE_NAMES and prev_tok.text not in _builtin_type_names()):
+        # `vec5 v` / `Foo x`: a name where a type belongs
+        return GlslError(f"unknown type '{prev_tok.text}'", prev_tok.span)
     only_end = not (expected - _OPERATORS - {"_SEMICOLON", "_COMMA", "_LPAREN"})
     starts_next = tok.type in _TYPE_START or tok.type in _STMT_START and tok.type not in ("_LBRACE", "_SEMICOLON")
     if "_SEMICOLON" in expected and (only_end or starts_next):
@@ -671,6 +676,13 @@ def _syntax_error(e: UnexpectedToken, toks: Sequence[TokenLike], filename: str) 
             return GlslError(f"expected ';' after {_context(stack)} (before {_describe(tok)})", where)
         return GlslError(f"expected ';' after {_context(stack)}, found {_describe(tok)}", span)
     return GlslError(f"unexpected {_describe(tok)}; expected {listed}", span)
+
+
+_NOT_TYPE_NAMES = frozenset(
+    "const uniform in out inout return highp mediump lowp precision struct flat smooth centroid invariant layout "
+    "if else for while do switch case default break continue discard true false attribute varying void "
+    "noperspective precise patch sample buffer shared coherent volatile restrict readonly writeonly".split()
+)
 
 
 def _end_span(toks: Sequence[TokenLike], filename: str) -> Span:

@@ -94,6 +94,7 @@ class Wrapped:
     line_offset: int  # wrapped line = user line + line_offset (for lines of the user's code)
     user_lines: int
     version: str  # the #version line's argument, e.g. "300 es"
+    has_tail: bool = False  # whether wrapper code follows the user's (Shadertoy's main)
 
     def user_line(self, wrapped_line: int) -> int | None:
         """The user's line for a line of the wrapped text, or None when it is in the wrapper."""
@@ -172,7 +173,7 @@ def wrap_shadertoy(code: str, channels: list[ChannelSpec] | None = None, common:
         "}\n"
     )
     offset = prefix.count("\n")
-    return Wrapped(prefix + code + tail, offset, _count_lines(code), "300 es")
+    return Wrapped(prefix + code + tail, offset, _count_lines(code), "300 es", has_tail=True)
 
 
 def wrap_glsl(code: str) -> Wrapped:

@@ -1,0 +1,141 @@
+"""Invalid shaders for the checker, each with where its first error is and what it says.
+
+Each case: (name, Shadertoy code, line, column, a piece of the message). Lines and columns are 1-based in
+the code as written. The test also confirms the reference (Mesa) rejects every one of them.
+"""
+
+M = "void mainImage(out vec4 c, in vec2 p) {\n"
+E = "\n}\n"
+
+
+def main(body: str) -> str:
+    """``body`` inside mainImage; its first line is line 2."""
+    return M + body + E
+
+
+CASES = [
+    # --- syntax (parser) ----------------------------------------------------------------------------------
+    ("missing semicolon", main("    float a = 1.0\n    c = vec4(a);"), 2, 18, "expected ';'"),
+    ("unbalanced paren", main("    c = vec4((1.0);"), 2, 19, "unexpected ';'"),
+    ("stray close brace", "}\n" + M + E, 1, 1, "unexpected '}'"),
+    ("missing expression", main("    c = vec4(1.0, , 2.0, 1.0);"), 2, 19, "expected an expression"),
+    ("unterminated block", M + "    c = vec4(1.0);\n", 2, 19, "missing '}'"),
+    ("keyword as name", main("    float if = 1.0;"), 2, 11, "found 'if'"),
+    ("bad token", main("    c = vec4(1.0) @ 2.0;"), 2, 19, "'@'"),
+    ("else without if", main("    else { c = vec4(1.0); }"), 2, 5, "unexpected"),
+    # --- names ---------------------------------------------------------------------------------------------
+    ("undeclared variable", main("    c = vec4(undeclaredThing);"), 2, 14, "'undeclaredThing' is not declared"),
+    ("undeclared function", main("    c = vec4(noSuchFn(1.0));"), 2, 14, "'noSuchFn' is not a declared function"),
+    ("use before declaration", main("    float a = b;\n    float b = 1.0;\n    c = vec4(a);"), 2, 15,
+     "'b' is not declared"),
+    ("out of scope", main("    { float inner = 1.0; }\n    c = vec4(inner);"), 3, 14, "'inner' is not declared"),
+    ("redeclared local", main("    float a = 1.0;\n    float a = 2.0;\n    c = vec4(a);"), 3, 11, "already declared"),
+    ("redeclared parameter", "float f(float x) {\n    float x = 2.0;\n    return x;\n}\n" + main("    c = vec4(f(1.0));"),
+     2, 11, "already declared"),
+    ("loop variable redeclared in body", main("    for (int i = 0; i < 2; i++) { int i = 3; }\n    c = vec4(1.0);"),
+     2, 39, "already declared"),
+    ("unknown type", main("    vec5 v = vec5(1.0);\n    c = vec4(1.0);"), 2, 5, "unknown type 'vec5'"),
+    ("reserved gl_ prefix", main("    float gl_mine = 1.0;\n    c = vec4(gl_mine);"), 2, 11, "reserved"),
+    ("variable called as function", main("    float f = 1.0;\n    c = vec4(f(2.0));"), 3, 14, "not a function"),
+    ("function used as value", "float g(float x) { return x; }\n" + main("    c = vec4(g);"), 3, 14, "is a function"),
+    # --- types of declarations and initialisers ---------------------------------------------------------------
+    ("int to float in ES", main("    float a = 1;\n    c = vec4(a);"), 2, 15, "cannot convert int to float"),
+    ("vec3 to vec4", main("    c = vec3(1.0);"), 2, 9, "cannot convert vec3 to vec4"),
+    ("bool to float", main("    float a = true;\n    c = vec4(a);"), 2, 15, "cannot convert bool to float"),
+    ("float to int", main("    int i = 1.5;\n    c = vec4(1.0);"), 2, 13, "cannot convert float to int"),
+    ("uint from int literal in ES", main("    uint u = 3;\n    c = vec4(1.0);"), 2, 14, "cannot convert int to uint"),
+    ("void variable", main("    void v;\n    c = vec4(1.0);"), 2, 10, "void"),
+    ("array size not constant", main("    int n = 3;\n    float a[n];\n    c = vec4(1.0);"), 3, 13,
+     "constant integer"),
+    ("array size zero", main("    float a[0];\n    c = vec4(1.0);"), 2, 13, "greater than zero"),
+    ("array constructor count", main("    float a[3] = float[3](1.0, 2.0);\n    c = vec4(1.0);"), 2, 18,
+     "needs 3 elements"),
+    ("array element type", main("    vec2 a[2] = vec2[2](vec2(1.0), vec3(1.0));\n    c = vec4(1.0);"), 2, 36,
+     "cannot convert vec3 to vec2"),
+    ("const without initializer", main("    const float k;\n    c = vec4(1.0);"), 2, 17, "needs an initializer"),
+    ("const from uniform", main("    const float k = iTime;\n    c = vec4(k);"), 2, 21, "constant expression"),
+    ("global from uniform in ES", "float t = iTime;\n" + main("    c = vec4(t);"), 1, 11, "constant expression"),
+    ("struct field type unknown", "struct S { vec9 a; };\n" + main("    c = vec4(1.0);"), 1, 12, "vec9"),
+    # --- operators -------------------------------------------------------------------------------------------------
+    ("float plus int", main("    float a = 1.0 + 2;\n    c = vec4(a);"), 2, 19, "different types"),
+    ("vec2 plus vec3", main("    vec2 a = vec2(1.0) + vec3(1.0);\n    c = vec4(a, a);"), 2, 24, "vector sizes differ"),
+    ("mat3 times vec2", main("    vec3 a = mat3(1.0) * vec2(1.0);\n    c = vec4(a, 1.0);"), 2, 24, "cannot multiply"),
+    ("modulo on floats", main("    float a = 5.0 % 2.0;\n    c = vec4(a);"), 2, 19, "integer operands"),
+    ("bitwise on floats", main("    float a = 1.0 & 2.0;\n    c = vec4(a);"), 2, 19, "integer operands"),
+    ("logical on floats", main("    bool b = 1.0 && true;\n    c = vec4(1.0);"), 2, 18, "bool scalars"),
+    ("not on float", main("    bool b = !1.0;\n    c = vec4(1.0);"), 2, 14, "bool scalar"),
+    ("relational on vectors", main("    bool b = vec2(1.0) < vec2(2.0);\n    c = vec4(1.0);"), 2, 24, "lessThan"),
+    ("equality of different types", main("    bool b = 1.0 == 1;\n    c = vec4(1.0);"), 2, 18, "same type"),
+    ("if condition not bool", main("    if (1.0) c = vec4(1.0);"), 2, 9, "must be a bool"),
+    ("while condition vector", main("    while (bvec2(true)) { break; }\n    c = vec4(1.0);"), 2, 12, "must be a bool"),
+    ("ternary condition float", main("    c = vec4(1.0 ? 1.0 : 0.0);"), 2, 14, "must be a bool"),
+    ("ternary branches differ", main("    c = vec4(true ? 1.0 : vec2(0.0), 0.0, 1.0);"), 2, 19, "different types"),
+    ("shift of float", main("    int a = 1;\n    float b = 2.0 << a;\n    c = vec4(b);"), 3, 19, "integer operands"),
+    ("compound assignment shape", main("    float a = 1.0;\n    a *= vec2(2.0);\n    c = vec4(a);"), 3, 7,
+     "cannot be stored"),
+    # --- l-values ----------------------------------------------------------------------------------------------
+    ("assign to uniform", main("    iTime = 1.0;\n    c = vec4(1.0);"), 2, 5, "uniform"),
+    ("assign to const", main("    const float k = 1.0;\n    k = 2.0;\n    c = vec4(k);"), 3, 5, "const"),
+    ("assign to literal", main("    1.0 = 2.0;\n    c = vec4(1.0);"), 2, 5, "not an l-value"),
+    ("assign to call", main("    sin(1.0) = 2.0;\n    c = vec4(1.0);"), 2, 5, "not an l-value"),
+    ("increment a constant", main("    const int k = 1;\n    k++;\n    c = vec4(1.0);"), 3, 5, "const"),
+    ("repeated swizzle written", main("    vec2 v = vec2(0.0);\n    v.xx = vec2(1.0);\n    c = vec4(v, v);"), 3, 7,
+     "repeated components"),
+    ("out argument not an l-value", "void f(out float x) { x = 1.0; }\n" + main("    f(2.0);\n    c = vec4(1.0);"),
+     3, 7, "not an l-value"),
+    ("write to gl_FragCoord", main("    gl_FragCoord = vec4(0.0);\n    c = vec4(1.0);"), 2, 5, "input"),
+    # --- swizzles, fields, indexing ---------------------------------------------------------------------------
+    ("swizzle out of range", main("    vec2 v = vec2(1.0);\n    c = vec4(v.z);"), 3, 16, "invalid swizzle"),
+    ("mixed swizzle sets", main("    vec4 v = vec4(1.0);\n    c = vec4(v.xg, 0.0, 1.0);"), 3, 16, "invalid swizzle"),
+    ("swizzle too long", main("    vec4 v = vec4(1.0);\n    c = v.xyzwx;"), 3, 11, "invalid swizzle"),
+    ("no such field", "struct S { float a; };\n" + main("    S s = S(1.0);\n    c = vec4(s.b);"), 4, 16,
+     "has no field 'b'"),
+    ("field of float", main("    float f = 1.0;\n    c = vec4(f.x);"), 3, 16, "no fields"),
+    ("index out of range", main("    vec3 v = vec3(1.0);\n    c = vec4(v[3]);"), 3, 16, "out of range"),
+    ("index a float", main("    float f = 1.0;\n    c = vec4(f[0]);"), 3, 14, "cannot be indexed"),
+    ("index with float", main("    float a[2] = float[2](1.0, 2.0);\n    c = vec4(a[1.0]);"), 3, 16, "int or uint"),
+    # --- calls and constructors ------------------------------------------------------------------------------
+    ("wrong builtin overload", main("    c = vec4(dot(vec2(1.0), vec3(1.0)));"), 2, 14, "no matching overload for 'dot"),
+    ("builtin with int in ES", main("    c = vec4(sin(1));"), 2, 14, "no matching overload"),
+    ("fma in ES 3.00", main("    c = vec4(fma(1.0, 2.0, 3.0));"), 2, 14, "not available"),
+    ("too few arguments", "float f(float a, float b) { return a + b; }\n" + main("    c = vec4(f(1.0));"), 3, 14,
+     "no matching overload"),
+    ("too many constructor args", main("    c = vec4(vec2(vec2(1.0), 1.0), 0.0, 1.0);"), 2, 30,
+     "too many arguments"),
+    ("not enough constructor components", main("    c = vec4(vec2(1.0), 1.0);"), 2, 9, "not enough components"),
+    ("matrix with extra args", main("    mat2 m = mat2(mat2(1.0), 1.0);\n    c = vec4(m[0], m[1]);"), 2, 14,
+     "only argument"),
+    ("struct constructor count", "struct S { float a; vec2 b; };\n" + main("    S s = S(1.0);\n    c = vec4(s.a);"), 3, 11,
+     "needs 2 arguments"),
+    ("redefine builtin in ES", "float cross(float a) { return a; }\n" + main("    c = vec4(1.0);"), 1, 7,
+     "built-in function"),
+    # --- functions and control flow ------------------------------------------------------------------------
+    ("no return at all", "float f(float x) { x += 1.0; }\n" + main("    c = vec4(f(1.0));"), 1, 7, "no return statement"),
+    ("return value from void", "void g() { return 1.0; }\n" + main("    g();\n    c = vec4(1.0);"), 1, 12,
+     "returning void"),
+    ("return without value", "float g() { return; }\n" + main("    c = vec4(g());"), 1, 13, "no value"),
+    ("return wrong type", "vec2 g() { return 1.0; }\n" + main("    c = vec4(g(), g());"), 1, 19, "cannot convert float"),
+    ("redefined function", "float g() { return 1.0; }\nfloat g() { return 2.0; }\n" + main("    c = vec4(g());"), 2, 7,
+     "already defined"),
+    ("return type overload only", "float g(float x) { return x; }\nint g(float x) { return 1; }\n"
+     + main("    c = vec4(g(1.0));"), 2, 5, "different return type"),
+    ("break outside loop", main("    break;\n    c = vec4(1.0);"), 2, 5, "'break' outside"),
+    ("continue in switch", main("    switch (1) { case 1: continue; }\n    c = vec4(1.0);"), 2, 26, "'continue' outside"),
+    ("switch on float", main("    switch (1.0) { default: break; }\n    c = vec4(1.0);"), 2, 13, "int or uint"),
+    ("duplicate case", main("    switch (1) { case 1: break; case 1: break; }\n    c = vec4(1.0);"), 2, 38,
+     "duplicate case"),
+    ("case not constant", main("    int k = 1;\n    switch (1) { case k: break; }\n    c = vec4(1.0);"), 3, 23,
+     "constant integer"),
+    ("called but never defined", "float h(float);\n" + main("    c = vec4(h(1.0));"), 1, 7, "never defined"),
+    ("missing mainImage", "void mainImag(out vec4 c, in vec2 p) { c = vec4(1.0); }\n", 1, 1, "mainImage"),
+    # --- macros (preprocessor) --------------------------------------------------------------------------------
+    ("#error", "#error this shader needs a texture\n" + main("    c = vec4(1.0);"), 1, 1, "this shader needs a texture"),
+    ("unterminated #if", "#if 1\n" + main("    c = vec4(1.0);"), 1, 1, "#if"),
+    ("#endif without #if", "#endif\n" + main("    c = vec4(1.0);"), 1, 1, "#endif"),
+    ("macro argument count", "#define F(a, b) ((a) + (b))\n" + main("    c = vec4(F(1.0));"), 3, 14, "argument"),
+    ("#if division by zero", "#if 1 / 0\n#endif\n" + main("    c = vec4(1.0);"), 1, 7, "division by zero"),
+    ("unknown directive", "#frobnicate\n" + main("    c = vec4(1.0);"), 1, 2, "frobnicate"),
+    ("unterminated comment", main("    c = vec4(1.0); /* never closed"), 2, 20, "comment"),
+    ("error through a macro", "#define BAD undeclaredName\n" + main("    c = vec4(BAD);"), 3, 14,
+     "'undeclaredName' is not declared"),
+]

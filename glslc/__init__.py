@@ -10,5 +10,14 @@ from .sources import ShaderSource, detect_dialect, from_text, load_source
 
 __version__ = "0.1.0"
 
-__all__ = ["GlslError", "GlslErrors", "InputError", "ShaderSource", "Span", "detect_dialect", "from_text",
+def __getattr__(name: str):
+    # the runtime API, imported on first use so that `import glslc` stays light (no Taichi, no OpenGL)
+    if name in ("compile_shader", "Shader"):
+        from .runtime import api
+
+        return getattr(api, name)
+    raise AttributeError(name)
+
+
+__all__ = ["compile_shader", "Shader", "GlslError", "GlslErrors", "InputError", "ShaderSource", "Span", "detect_dialect", "from_text",
            "load_source", "__version__"]

@@ -72,8 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
     for i in range(4):
         r.add_argument(f"--channel{i}", default=None, metavar="IMG[,filter=..][,wrap=..][,vflip=..]",
                        help=f"bind an image to iChannel{i}" if i == 0 else argparse.SUPPRESS)
-    r.add_argument("--backend", choices=("gl", "taichi"), default="gl",
-                   help="gl: moderngl reference (default for now); taichi: the Taichi back end")
+    r.add_argument("--backend", choices=("taichi", "gl"), default="taichi",
+                   help="taichi: the Taichi back end (default); gl: the moderngl reference (needs OpenGL/EGL)")
+    r.add_argument("--arch", choices=("auto", "cpu", "vulkan", "cuda"), default="cpu",
+                   help="where Taichi runs (default cpu; auto tries cuda, vulkan, then cpu)")
     r.add_argument("--dialect", default=None, metavar="D", help="force the dialect: " + ", ".join(dialect_names()))
     r.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     r.set_defaults(func=cmd_render)
@@ -85,7 +87,31 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--dialect", default=None, metavar="D", help="force the dialect: " + ", ".join(dialect_names()))
     c.add_argument("-q", "--quiet", action="store_true", help="print diagnostics only, no summary")
     c.set_defaults(func=cmd_check)
+
+    k = sub.add_parser("compile", help="write the generated Python/Taichi module of a shader",
+                       description="Compile a shader to a Python module that renders with nothing but taichi, "
+                       "numpy, Pillow and glslc.runtime: python shader.py --time 1.5 -o out.png")
+    k.add_argument("shader", metavar="SHADER")
+    k.add_argument("-o", "--output", default=None, metavar="FILE.py", help="where to write (default: stdout)")
+    k.add_argument("--dialect", default=None, metavar="D", help="force the dialect: " + ", ".join(dialect_names()))
+    k.set_defaults(func=cmd_compile)
     return p
+
+
+def cmd_compile(args: argparse.Namespace) -> int:
+    from .runtime.taichi_backend import generate
+    from .sources import load_source
+
+    source = load_source(args.shader, args.dialect)
+    text = generate(source)
+    if args.output is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    from .runtime.output import atomic_write
+
+    out = Path(args.output)
+    atomic_write(out, lambda fh: fh.write(text.encode()))
+    return EXIT_OK
 
 
 def _sources(spec: str, dialect: str | None):
@@ -150,13 +176,16 @@ def cmd_render(args: argparse.Namespace) -> int:
         raise InputError(str(e)) from None
     inputs = RenderInputs(args.size[0], args.size[1], frames, channels)
     t0 = time.perf_counter()
-    result = render(source, inputs, backend=args.backend)
+    result = render(source, inputs, backend=args.backend, arch=args.arch)
     elapsed = time.perf_counter() - t0
     paths = save_frames(result, out, single=args.times is None)
     if not args.quiet:
         names = str(paths[0]) if len(paths) == 1 else f"{paths[0]} .. {paths[-1]}"
+        from .runtime.taichi_backend import current_arch
+
+        how = f"taichi on {current_arch()}" if args.backend == "taichi" else "gl (moderngl)"
         print(f"{source.filename}: {source.dialect_name}, {len(frames)} frame(s) at "
-              f"{inputs.width}x{inputs.height} with {args.backend} in {elapsed:.2f} s -> {names}")
+              f"{inputs.width}x{inputs.height} with {how} in {elapsed:.2f} s -> {names}")
     return EXIT_OK
 
 

@@ -127,3 +127,18 @@ def role_of(name: str, extra: dict[str, str] | None = None) -> str | None:
     if extra and name in extra:
         return extra[name]
     return KNOWN_UNIFORM_ROLES.get(name)
+
+
+def pack_uniforms(inputs: RenderInputs, layout: dict) -> np.ndarray:
+    """Per-frame uniform values as one float32 row per frame, at the offsets of a generated module's
+    ``UNIFORMS`` layout (``{"size", "offsets", "sizes"}`` by role)."""
+    u = np.zeros((len(inputs.frames), max(1, int(layout["size"]))), dtype=np.float32)
+    for k, frame in enumerate(inputs.frames):
+        values = uniform_values(inputs, frame)
+        for role, off in layout["offsets"].items():
+            v = values.get(role)
+            if v is None:
+                continue
+            flat = np.asarray(v, dtype=np.float64).ravel()[: layout["sizes"][role]]
+            u[k, off: off + len(flat)] = flat
+    return u

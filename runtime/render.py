@@ -12,7 +12,7 @@ class BackendUnavailable(RuntimeError):
     """The requested backend cannot run here (with the reason and the way out)."""
 
 
-def render(source: ShaderSource, inputs: RenderInputs, backend: str = "gl"):
+def render(source: ShaderSource, inputs: RenderInputs, backend: str = "taichi", arch: str = "cpu"):
     """Render every frame of ``inputs``: (F, H, W, 4) float32, top-down."""
     if backend == "gl":
         from .gl import GLUnavailable, render_gl
@@ -22,8 +22,15 @@ def render(source: ShaderSource, inputs: RenderInputs, backend: str = "gl"):
         except GLUnavailable as e:
             raise BackendUnavailable(str(e)) from None
     if backend == "taichi":
-        raise BackendUnavailable(
-            "the Taichi backend is not built yet (it arrives with the back-end work); "
-            "use --backend gl, the moderngl reference renderer"
-        )
+        from .taichi_backend import compile_taichi
+
+        if any(ch is not None for ch in inputs.channels):
+            raise BackendUnavailable("the Taichi backend cannot sample bound channel images yet; "
+                                     "use --backend gl for shaders with --channelN")
+        try:
+            return compile_taichi(source, arch).render(inputs)
+        except RuntimeError as e:
+            if "Taichi" in str(e):
+                raise BackendUnavailable(str(e)) from None
+            raise
     raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")

@@ -1,0 +1,1397 @@
+"""Code generation: a checked shader becomes one readable Python module of Taichi functions and a kernel.
+
+The module has one ``@ti.func`` per GLSL function and a kernel ``render`` that loops over (frame, y, x),
+so many frames render in one launch. GLSL semantics that Taichi lacks are lowered here, with the facts of
+:mod:`glslc.lower`:
+
+- single exit: a ``return`` inside control flow sets ``_ret``/``_rv`` (and breaks out of loops); the
+  statements after it are guarded by ``if not _ret``;
+- ``out``/``inout`` parameters and written shader globals come back as extra results, which the caller
+  assigns (also into swizzles, array elements and struct members);
+- shader globals (uniforms, ``gl_FragCoord``, global variables) are extra parameters of the functions
+  that use them; the kernel initialises them per pixel;
+- ``for`` becomes ``while`` (the step runs before every ``continue``), ``switch`` an ``if`` chain with
+  fall-through flags, ``&&``/``||``/``?:`` with effects or user calls become statements;
+- GLSL matrices are column-major (Taichi's ``m[r, c]`` is GLSL's ``m[c][r]``, ``m * v`` is ``m @ v``);
+  integer ``/`` and ``%`` truncate and never divide by zero (``G.idiv``/``G.imod``).
+
+No shader text reaches the module except names made safe by :class:`Namer` and literals re-printed from
+their parsed values.
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import math
+import re
+import struct as _struct
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from . import ast as A
+from .builtins import Signature
+from .checker import CheckResult, Function, Var
+from .errors import GlslError
+from .frontend import FrontEndResult
+from .lower import DISCARD, Usage, function_order, global_usage, has_effects, returns_inside_control_flow, unsupported
+from .types import BOOL, FLOAT, INT, Type, array, scalar, vector
+
+_DT = {"float": "ti.f32", "int": "ti.i32", "uint": "ti.u32", "bool": "ti.i32", "double": "ti.f64"}
+_SAFE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+_RESERVED = set(keyword.kwlist) | set(keyword.softkwlist) | set(dir(builtins)) | {
+    "ti", "G", "T", "np", "math", "render", "UNIFORMS", "STRUCTS", "SOURCE_NAME", "main", "self",
+}
+# prefixes the generator uses for its own names; user names that start with them get a v_ prefix
+_OWN_PREFIXES = ("fn_", "st_", "v_", "f_", "_")
+
+
+class BackendError(GlslError):
+    """A construct the Taichi back end cannot lower yet (a diagnostic, not a crash)."""
+
+
+class Namer:
+    """Safe, unique Python names for GLSL entities (cf. naga's namer): a GLSL identifier is kept when it
+    is a plain name that is no Python keyword, builtin or name of ours; otherwise it gets a prefix; a
+    numeric suffix keeps names unique in their scope."""
+
+    def __init__(self, taken: set[str] | None = None) -> None:
+        self.taken = set(taken or ())
+
+    @staticmethod
+    def safe(name: str, prefix: str = "v_") -> str:
+        if not _SAFE_NAME.match(name) or name in _RESERVED or name.startswith(_OWN_PREFIXES) or "__" in name:
+            cleaned = re.sub(r"[^A-Za-z0-9_]", "_", name)
+            return prefix + cleaned.replace("__", "_u_")
+        return name
+
+    def fresh(self, name: str, prefix: str = "v_") -> str:
+        base = self.safe(name, prefix)
+        out, n = base, 1
+        while out in self.taken:
+            n += 1
+            out = f"{base}_{n}"
+        self.taken.add(out)
+        return out
+
+
+def dtype(t: Type) -> str:
+    return _DT[t.base]
+
+
+def float_lit(v: float) -> str:
+    """A float literal as Taichi reads it: the f32 value, re-printed."""
+    try:
+        f32 = _struct.unpack("f", _struct.pack("f", v))[0]
+    except OverflowError:
+        f32 = math.copysign(math.inf, v)
+    if math.isinf(f32):
+        return "ti.math.inf" if f32 > 0 else "(-ti.math.inf)"
+    if math.isnan(f32):
+        return "ti.math.nan"
+    text = repr(f32)
+    return f"({text})" if f32 < 0 else text
+
+
+def int_lit(v: int, base: str) -> str:
+    if base == "uint":
+        return f"ti.u32({v & 0xFFFFFFFF})"
+    if base == "bool":
+        return "1" if v else "0"
+    return f"({v})" if v < 0 else str(v)
+
+
+@dataclass
+class _Loop:
+    kind: str  # "for", "while", "do"
+    step: list[str] = field(default_factory=list)  # lines to run before `continue` (for loops)
+    cond_lines: list[str] = field(default_factory=list)  # do-while: condition check before continue
+
+
+@dataclass
+class _FnCtx:
+    fn: Function | None
+    namer: Namer
+    names: dict[int, str] = field(default_factory=dict)
+    single_exit: bool = False
+    ret_type: Type | None = None
+    loops: list[_Loop] = field(default_factory=list)
+    switch_flags: list[str] = field(default_factory=list)  # innermost switch's break flag
+    breakable: list[str] = field(default_factory=list)  # "loop" / "switch" nesting, innermost last
+    writes: list[Var] = field(default_factory=list)  # globals returned with the result
+    out_params: list[tuple[str, Type]] = field(default_factory=list)
+
+
+class Emitter:
+    """Prints one checked shader as a Python module (see the module docstring)."""
+
+    def __init__(self, fe: FrontEndResult) -> None:
+        self.fe = fe
+        self.c: CheckResult = fe.checked
+        self.lines: list[str] = []
+        self.ind = 0
+        self.tmp = 0
+        self.global_names: dict[int, str] = {}
+        self.module_namer = Namer()
+        self.fn_names: dict[int, str] = {}
+        self.struct_names: dict[str, str] = {}
+        self.field_names: dict[tuple[str, str], str] = {}
+        self.ctx: _FnCtx = _FnCtx(None, Namer())
+        self.order: list[Function] = []
+        self.soa_decls: list[str] = []
+        self.usage: dict[int, Usage] = {}
+
+    # ----------------------------------------------------------------------------------- output
+    def line(self, text: str) -> None:
+        self.lines.append("    " * self.ind + text)
+
+    @contextmanager
+    def indented(self) -> Iterator[None]:
+        self.ind += 1
+        n = len(self.lines)
+        try:
+            yield
+        finally:
+            if len(self.lines) == n:
+                self.line("pass")
+            self.ind -= 1
+
+    @contextmanager
+    def capture(self) -> Iterator[list[str]]:
+        saved, saved_ind = self.lines, self.ind
+        self.lines = []
+        self.ind = 0
+        buf = self.lines
+        try:
+            yield buf
+        finally:
+            self.lines, self.ind = saved, saved_ind
+
+    def emit_lines(self, lines: list[str]) -> None:
+        for ln in lines:
+            self.lines.append("    " * self.ind + ln)
+
+    def fresh(self, hint: str = "t") -> str:
+        self.tmp += 1
+        return f"_{hint}{self.tmp}"
+
+    def err(self, message: str, node: A.Node) -> BackendError:
+        return BackendError(message, node.span)
+
+    # ------------------------------------------------------------------------------------ types
+    def ti_type(self, t: Type, node: A.Node) -> str:
+        """A Taichi type expression (for struct members)."""
+        if t.kind == "scalar":
+            return dtype(t)
+        if t.kind == "vector":
+            return f"ti.types.vector({t.size}, {dtype(t)})"
+        if t.kind == "matrix":
+            return f"ti.types.matrix({t.rows}, {t.cols}, {dtype(t)})"
+        if t.kind == "struct":
+            return self.struct_name(t)
+        if t.kind == "array" and t.element is not None and t.length is not None:
+            el = t.element
+            if el.kind == "scalar":
+                return f"ti.types.vector({t.length}, {dtype(el)})"
+            if el.kind in ("vector", "matrix"):
+                return f"ti.types.matrix({t.length}, {el.components}, {dtype(el)})"
+            if el.kind == "struct":
+                return self.soa_name(t, node)
+        raise self.err(f"the Taichi back end does not support values of type {t} yet", node)
+
+    def soa_name(self, t: Type, node: A.Node) -> str:
+        """An array of structs is a struct of arrays: one array per member (registered for the module head)."""
+        el = t.element
+        assert el is not None and t.length is not None
+        key = f"{el.base}[{t.length}]"
+        name = self.struct_names.get(key)
+        if name is None:
+            name = self.module_namer.fresh(f"soa_{re.sub(r'[^A-Za-z0-9_]', '_', el.base)}_{t.length}", "soa_")
+            self.struct_names[key] = name
+            fields = []
+            for n, ft in el.fields:
+                fields.append(f"{self.field_name(el, n)}={self.ti_type(array(ft, t.length), node)}")
+            self.soa_decls.append(f"{name} = ti.types.struct({', '.join(fields)})")
+        return name
+
+    def struct_name(self, t: Type) -> str:
+        name = self.struct_names.get(t.base)
+        if name is None:
+            name = self.module_namer.fresh("st_" + re.sub(r"\W", "_", t.base), "st_")
+            self.struct_names[t.base] = name
+        return name
+
+    def field_name(self, t: Type, fname: str) -> str:
+        key = (t.base, fname)
+        name = self.field_names.get(key)
+        if name is None:
+            name = Namer.safe(fname, "f_")
+            self.field_names[key] = name
+        return name
+
+    def zero(self, t: Type, node: A.Node) -> str:
+        """A value of type ``t`` (used for declarations without initialiser)."""
+        if t.kind == "scalar":
+            return "0.0" if t.base in ("float", "double") else int_lit(0, t.base)
+        if t.kind == "vector":
+            return f"ti.Vector.zero({dtype(t)}, {t.size})"
+        if t.kind == "matrix":
+            return f"ti.Matrix.zero({dtype(t)}, {t.rows}, {t.cols})"
+        if t.kind == "struct":
+            parts = ", ".join(f"{self.field_name(t, n)}={self.zero(ft, node)}" for n, ft in t.fields)
+            return f"{self.struct_name(t)}({parts})"
+        if t.kind == "array" and t.element is not None and t.length is not None:
+            el = t.element
+            if el.kind == "scalar":
+                return f"ti.Vector.zero({dtype(el)}, {t.length})"
+            if el.kind in ("vector", "matrix"):
+                return f"ti.Matrix.zero({dtype(el)}, {t.length}, {el.components})"
+            if el.kind == "struct":
+                parts = ", ".join(f"{self.field_name(el, n)}={self.zero(array(ft, t.length), node)}"
+                                  for n, ft in el.fields)
+                return f"{self.soa_name(t, node)}({parts})"
+        raise self.err(f"the Taichi back end does not support values of type {t} yet", node)
+
+    # arrays: scalars in a ti.Vector, vectors and matrices one per row of a ti.Matrix (matrices flattened
+    # column by column), structs as a struct of such arrays
+    def array_get(self, base: str, idx: str, t: Type, node: A.Node) -> str:
+        el = t.element
+        assert el is not None
+        if el.kind == "scalar":
+            return f"{base}[{idx}]"
+        if el.kind == "vector":
+            return f"ti.Vector([{', '.join(f'{base}[{idx}, {k}]' for k in range(el.size))}], dt={dtype(el)})"
+        if el.kind == "matrix":
+            rows = [[f"{base}[{idx}, {c * el.rows + r}]" for c in range(el.cols)] for r in range(el.rows)]
+            return self.matrix_rows(rows, el)
+        if el.kind == "struct":
+            parts = []
+            for n, ft in el.fields:
+                fn = self.field_name(el, n)
+                parts.append(f"{fn}={self.array_get(f'{base}.{fn}', idx, array(ft, t.length), node)}")
+            return f"{self.struct_name(el)}({', '.join(parts)})"
+        raise self.err(f"the Taichi back end does not support arrays of {el} yet", node)
+
+    def array_set(self, base: str, idx: str, value: str, t: Type, node: A.Node) -> None:
+        el = t.element
+        assert el is not None
+        if el.kind == "scalar":
+            self.line(f"{base}[{idx}] = {value}")
+            return
+        val = self.hoist(value, "e")
+        if el.kind == "vector":
+            for k in range(el.size):
+                self.line(f"{base}[{idx}, {k}] = {val}[{k}]")
+        elif el.kind == "matrix":
+            for c in range(el.cols):
+                for r in range(el.rows):
+                    self.line(f"{base}[{idx}, {c * el.rows + r}] = {val}[{r}, {c}]")
+        elif el.kind == "struct":
+            for n, ft in el.fields:
+                fn = self.field_name(el, n)
+                self.array_set(f"{base}.{fn}", idx, f"{val}.{fn}", array(ft, t.length), node)
+        else:
+            raise self.err(f"the Taichi back end does not support arrays of {el} yet", node)
+
+    def conv(self, code: str, src: Type, dst: Type) -> str:
+        """Convert a value between scalar/vector/matrix types of the same shape."""
+        if src == dst or src.kind not in ("scalar", "vector", "matrix"):
+            return code
+        if dst.base == "bool":
+            if src.base == "bool":
+                return code
+            return f"ti.cast({code} != 0, ti.i32)"
+        if src.base == dst.base:
+            return code
+        return f"ti.cast({code}, {dtype(dst)})"
+
+    # -------------------------------------------------------------------------------- module
+    def module(self) -> str:
+        err = unsupported(self.c)
+        if err is not None:
+            raise BackendError(err.message, err.span)
+        self.order = function_order(self.c)
+        self.usage = global_usage(self.c, self.order)
+        self.global_names[DISCARD.uid] = "_discard"
+        self.module_namer.taken.add("_discard")
+        for v in self.c.globals:
+            self.global_names[v.uid] = self.module_namer.fresh(v.name)
+        for _, v in self.builtin_vars_used():
+            self.var_name(v)
+        for f in self.order:
+            base = "fn_" + re.sub(r"[^A-Za-z0-9_]", "_", f.name).replace("__", "_u_")
+            name, n = base, 1
+            while name in self.module_namer.taken:
+                n += 1
+                name = f"{base}_{n}"
+            self.module_namer.taken.add(name)
+            self.fn_names[id(f)] = name
+        body: list[str] = []
+        for f in self.order:
+            self.lines = []
+            self.ind = 0
+            self.function(f)
+            body.extend(self.lines)
+            body.append("")
+        self.lines = []
+        self.ind = 0
+        self.kernel()
+        kernel = self.lines
+        head = [
+            f'"""Generated by glslc from {_doc_safe(self.fe.source.filename)} ({self.fe.source.dialect_name}).',
+            "",
+            "Render with `python THIS.py --time 1.5 -o out.png` (needs taichi, numpy, Pillow, glslc.runtime).",
+            '"""',
+            "",
+            "import taichi as ti",
+            "",
+            "from glslc.runtime import glsl as G",
+            "",
+        ]
+        for t in self._structs_in_order():
+            fields = ", ".join(f"{self.field_name(t, n)}={self.ti_type(ft, self.c.unit)}" for n, ft in t.fields)
+            head.extend(self.soa_decls)  # struct-of-arrays types the fields need
+            self.soa_decls.clear()
+            head.append(f"{self.struct_name(t)} = ti.types.struct({fields})")
+        head.extend(self.soa_decls)
+        if self.struct_names:
+            head.append("")
+        tail = ["", "", 'if __name__ == "__main__":', "    from glslc.runtime.standalone import main",
+                "", "    main(render, UNIFORMS, OUTPUT_KIND)", ""]
+        return "\n".join(head + ["", ""] + body + kernel + tail)
+
+    def _structs_in_order(self) -> list[Type]:
+        seen: list[Type] = []
+
+        def visit(t: Type) -> None:
+            if t.kind == "array" and t.element is not None:
+                visit(t.element)
+            elif t.kind == "struct" and t not in seen:
+                for _, ft in t.fields:
+                    visit(ft)
+                seen.append(t)
+
+        for t in self.c.structs.values():
+            visit(t)
+        for n in A.walk(self.c.unit):
+            if isinstance(n, A.Expr) and isinstance(n.ty, Type):
+                visit(n.ty)
+        return seen
+
+    # ---------------------------------------------------------------------------- functions
+    def var_name(self, v: Var) -> str:
+        if v.kind in ("global", "builtin"):
+            name = self.global_names.get(v.uid)
+            if name is None:
+                name = self.module_namer.fresh(v.name)
+                self.global_names[v.uid] = name
+            return name
+        name = self.ctx.names.get(v.uid)
+        if name is None:
+            name = self.ctx.namer.fresh(v.name)
+            self.ctx.names[v.uid] = name
+        return name
+
+    def function(self, f: Function) -> None:
+        d = f.definition
+        assert d is not None
+        usage = self.usage[id(f)]
+        namer = Namer(set(self.module_namer.taken))
+        self.ctx = _FnCtx(f, namer, ret_type=f.ret, single_exit=returns_inside_control_flow(d.body))
+        params = []
+        outs: list[tuple[str, Type]] = []
+        for (name, t, qual), prm in zip(f.params, d.proto.params, strict=False):
+            if t.kind == "sampler":
+                continue  # channels are resolved at compile time, not passed
+            var = self.c.symbols.get(prm)
+            pname = self.var_name(var) if var is not None else namer.fresh(name or "unused")
+            params.append(pname)
+            if qual in ("out", "inout"):
+                outs.append((pname, t))
+        for g in usage.reads:
+            params.append(self.var_name(g))
+        self.ctx.writes = list(usage.writes)
+        self.ctx.out_params = outs
+        self.line("@ti.func")
+        self.line(f"def {self.fn_names[id(f)]}({', '.join(params)}):  # GLSL line {d.proto.span.line}")
+        with self.indented():
+            for (name, t, qual), prm in zip(f.params, d.proto.params, strict=False):
+                var = self.c.symbols.get(prm)
+                if qual == "out" and var is not None:
+                    self.line(f"{self.var_name(var)} = {self.zero(t, prm)}")
+                elif var is not None and t.kind in ("scalar", "vector", "matrix", "array") and _assigned(d, var, self.c):
+                    # a parameter the body writes: make it a typed Taichi variable (literals arrive as Python
+                    # numbers, which cannot change inside Taichi control flow)
+                    pn = self.var_name(var)
+                    self.line(f"{pn} = ti.cast({pn}, {_elem_dtype(t)})")
+            if self.ctx.single_exit:
+                self.line("_ret = 0")
+                if f.ret.kind != "void":
+                    self.line(f"_rv = {self.zero(f.ret, d.proto)}")
+            self.block(d.body.stmts)
+            self.final_return(d)
+
+    def result_tuple(self, value: str | None) -> str:
+        parts = [] if value is None else [value]
+        parts += [p for p, _ in self.ctx.out_params]
+        parts += [self.var_name(g) for g in self.ctx.writes]
+        if not parts:
+            return ""
+        if len(parts) == 1 and value is not None:
+            return value
+        return ", ".join(parts)
+
+    def final_return(self, d: A.FunctionDef) -> None:
+        f = self.ctx.fn
+        assert f is not None
+        if self.ctx.single_exit:
+            value = "_rv" if f.ret.kind != "void" else None
+        else:
+            value = None
+            if f.ret.kind != "void":
+                # a function without a return on some path: GLSL leaves the result undefined
+                value = self.zero(f.ret, d.proto)
+        r = self.result_tuple(value)
+        if self.ctx.single_exit or not _ends_in_return(d.body):
+            self.line(f"return {r}" if r else "return")
+
+    # ---------------------------------------------------------------------------- statements
+    def block(self, stmts: list[A.Node]) -> None:
+        """Statements in order; those after one that may raise an exit flag are guarded."""
+        for i, s in enumerate(stmts):
+            self.stmt(s)
+            flags = self.raised_flags(s)
+            if flags and i + 1 < len(stmts):
+                rest = stmts[i + 1:]
+                cond = " or ".join(flags)
+                self.line(f"if not ({cond}):")
+                with self.indented():
+                    self.block(rest)
+                return
+
+    def raised_flags(self, s: A.Node) -> list[str]:
+        """Exit flags that executing ``s`` may leave set without a Python-level jump."""
+        flags = []
+        if self.ctx.single_exit and _contains_return(s):
+            flags.append("_ret")
+        if self.ctx.breakable and self.ctx.breakable[-1] == "switch" and _contains_switch_break(s):
+            flags.append(self.ctx.switch_flags[-1])
+        return flags
+
+    def stmt(self, s: A.Node) -> None:
+        if isinstance(s, A.Block):
+            self.block(s.stmts)
+        elif isinstance(s, A.DeclStmt):
+            self.declaration(s)
+        elif isinstance(s, A.ExprStmt):
+            self.expr_stmt(s.expr)
+        elif isinstance(s, A.If):
+            self.if_(s)
+        elif isinstance(s, A.For):
+            self.for_(s)
+        elif isinstance(s, A.While):
+            self.while_(s)
+        elif isinstance(s, A.DoWhile):
+            self.do_while(s)
+        elif isinstance(s, A.Switch):
+            self.switch(s)
+        elif isinstance(s, A.Return):
+            self.return_(s)
+        elif isinstance(s, A.Break):
+            self.break_(s)
+        elif isinstance(s, A.Continue):
+            self.continue_(s)
+        elif isinstance(s, A.Discard):
+            # the fragment's output is dropped; running on changes nothing visible
+            self.line("_discard = 1")
+        elif isinstance(s, (A.EmptyStmt, A.PrecisionDecl, A.QualifierDecl)):
+            pass
+        else:
+            raise self.err(f"the Taichi back end cannot lower {type(s).__name__} yet", s)
+
+    def exit_now(self, s: A.Node) -> None:
+        """After setting the result of a return/discard: leave the function."""
+        if self.ctx.single_exit:
+            self.line("_ret = 1")
+            if self.ctx.loops:
+                self.line("break")
+        # without single exit, this is the function's last statement
+
+    def declaration(self, d: A.DeclStmt) -> None:
+        for vd in d.decls:
+            var = self.c.symbols.get(vd)
+            if var is None:
+                continue
+            name = self.var_name(var)
+            if vd.init is None:
+                self.line(f"{name} = {self.zero(var.type, vd)}")
+            else:
+                value = self.rvalue(vd.init, var.type)
+                self.line(f"{name} = {value}")
+
+    def expr_stmt(self, e: A.Expr) -> None:
+        if isinstance(e, A.Assign):
+            self.assign(e)
+        elif isinstance(e, (A.PreIncDec, A.PostIncDec)):
+            self.incdec(e)
+        elif isinstance(e, A.Comma):
+            for x in e.exprs:
+                self.expr_stmt(x)
+        elif isinstance(e, A.Call):
+            code = self.ex(e)
+            if code and not _is_plain_name(code):
+                self.line(code)
+        else:
+            code = self.ex(e)
+            if isinstance(e, A.Ternary) or not _is_plain_name(code):
+                self.line(f"_ = {code}")
+
+    def cond_code(self, c: A.Node) -> str:
+        if isinstance(c, A.DeclStmt):
+            self.declaration(c)
+            var = self.c.symbols.get(c.decls[0])
+            assert var is not None
+            return self.var_name(var)
+        assert isinstance(c, A.Expr)
+        return self.ex(c)
+
+    def if_(self, s: A.If) -> None:
+        cond = self.cond_code(s.cond)
+        self.line(f"if {cond}:")
+        with self.indented():
+            self.sub(s.then)
+        if s.else_ is not None:
+            self.line("else:")
+            with self.indented():
+                self.sub(s.else_)
+
+    def sub(self, s: A.Node) -> None:
+        if isinstance(s, A.Block):
+            self.block(s.stmts)
+        else:
+            self.stmt(s)
+
+    def loop_cond(self, c: A.Node | None) -> tuple[list[str], str | None]:
+        """The statements that compute a loop condition and its code (None: always true)."""
+        if c is None:
+            return [], None
+        with self.capture() as buf:
+            code = self.cond_code(c)
+        return buf, code
+
+    def after_loop(self, body: A.Node) -> None:
+        if self.ctx.single_exit and _contains_return(body) and self.ctx.loops:
+            self.line("if _ret:")
+            with self.indented():
+                self.line("break")
+
+    def for_(self, s: A.For) -> None:
+        self.stmt(s.init)
+        pre, cond = self.loop_cond(s.cond)
+        with self.capture() as step:
+            if s.step is not None:
+                self.expr_stmt(s.step)
+        loop = _Loop("for", step=list(step))
+        self.emit_loop(pre, cond, loop, s.body, step)
+
+    def while_(self, s: A.While) -> None:
+        pre, cond = self.loop_cond(s.cond)
+        self.emit_loop(pre, cond, _Loop("while"), s.body, [])
+
+    def emit_loop(self, pre: list[str], cond: str | None, loop: _Loop, body: A.Node, step: list[str]) -> None:
+        if not pre and cond is not None:
+            self.line(f"while {cond}:")
+            head: list[str] = []
+        else:
+            self.line("while True:")
+            head = pre + ([f"if not ({cond}):", "    break"] if cond is not None else [])
+        self.ctx.loops.append(loop)
+        self.ctx.breakable.append("loop")
+        with self.indented():
+            self.emit_lines(head)
+            self.sub(body)
+            if step:
+                guard = self.raised_flags(body)
+                if guard:
+                    self.line(f"if not ({' or '.join(guard)}):")
+                    with self.indented():
+                        self.emit_lines(step)
+                else:
+                    self.emit_lines(step)
+        self.ctx.breakable.pop()
+        self.ctx.loops.pop()
+        self.after_loop(body)
+
+    def do_while(self, s: A.DoWhile) -> None:
+        pre, cond = self.loop_cond(s.cond)
+        check = pre + [f"if not ({cond}):", "    break"]
+        loop = _Loop("do", cond_lines=check)
+        self.line("while True:")
+        self.ctx.loops.append(loop)
+        self.ctx.breakable.append("loop")
+        with self.indented():
+            self.sub(s.body)
+            guard = self.raised_flags(s.body)
+            if guard:
+                self.line(f"if {' or '.join(guard)}:")
+                with self.indented():
+                    self.line("break")
+            self.emit_lines(check)
+        self.ctx.breakable.pop()
+        self.ctx.loops.pop()
+        self.after_loop(s.body)
+
+    def switch(self, s: A.Switch) -> None:
+        sel = self.fresh("sw")
+        matched = self.fresh("m")
+        brk = self.fresh("brk")
+        self.line(f"{sel} = {self.ex(s.expr)}")
+        self.line(f"{matched} = 0")
+        self.line(f"{brk} = 0")
+        labels = [self.ex(c.value) for c in s.cases if c.value is not None]
+        has_default = any(c.value is None for c in s.cases)
+        hit = None
+        if has_default:
+            hit = self.fresh("hit")
+            self.line(f"{hit} = " + (" or ".join(f"{sel} == {v}" for v in labels) if labels else "0"))
+        self.ctx.switch_flags.append(brk)
+        self.ctx.breakable.append("switch")
+        for c in s.cases:
+            if c.value is None:
+                test = f"{matched} or not {hit}"
+            else:
+                test = f"{matched} or {sel} == {self.ex(c.value)}"
+            self.line(f"if not {brk} and ({test}):")
+            with self.indented():
+                self.line(f"{matched} = 1")
+                self.block(c.body)
+        self.ctx.breakable.pop()
+        self.ctx.switch_flags.pop()
+
+    def return_(self, s: A.Return) -> None:
+        f = self.ctx.fn
+        if f is None:
+            raise self.err("'return' outside a function", s)
+        value = self.rvalue(s.value, f.ret) if s.value is not None else None
+        if self.ctx.single_exit:
+            if value is not None:
+                self.line(f"_rv = {value}")
+            self.exit_now(s)
+        else:
+            r = self.result_tuple(value)
+            self.line(f"return {r}" if r else "return")
+
+    def break_(self, s: A.Break) -> None:
+        if self.ctx.breakable and self.ctx.breakable[-1] == "switch":
+            self.line(f"{self.ctx.switch_flags[-1]} = 1")
+        else:
+            self.line("break")
+
+    def continue_(self, s: A.Continue) -> None:
+        loop = self.ctx.loops[-1]
+        if loop.kind == "for":
+            self.emit_lines(loop.step)
+        elif loop.kind == "do":
+            self.emit_lines(loop.cond_lines)
+        self.line("continue")
+
+    # ---------------------------------------------------------------------------- assignment
+    def assign(self, e: A.Assign) -> str:
+        lt: Type = e.lhs.ty
+        if e.op == "=":
+            value = self.rvalue(e.rhs, lt)
+        else:
+            op = e.op[:-1]
+            current = self.ex(e.lhs)
+            value = self.binary_code(op, current, lt, self.ex(e.rhs), e.rhs.ty, lt, e)
+        return self.store(e.lhs, value)
+
+    def incdec(self, e: A.PreIncDec | A.PostIncDec) -> str:
+        t: Type = e.operand.ty
+        one = self.conv("1", INT, t) if t.base != "float" else "1.0"
+        if t.base == "uint":
+            one = "ti.u32(1)"
+        cur = self.ex(e.operand)
+        op = "+" if e.op == "++" else "-"
+        old = None
+        if isinstance(e, A.PostIncDec):
+            old = self.fresh("old")
+            self.line(f"{old} = {cur}")
+        self.store(e.operand, f"{cur} {op} {one}")
+        return old if old is not None else self.ex(e.operand)
+
+    def store(self, target: A.Expr, value: str) -> str:
+        """Write ``value`` into an l-value; returns code that reads the l-value afterwards."""
+        if isinstance(target, A.Ident):
+            var = self.c.symbols[target]
+            name = self.var_name(var)
+            self.line(f"{name} = {value}")
+            return name
+        if isinstance(target, A.Field):
+            bt: Type = target.base.ty
+            sw = self.c.swizzles.get(target)
+            if sw is not None:
+                if bt.kind == "scalar":
+                    return self.store(target.base, f"({value})" if len(sw) == 1 else f"({value})[0]")
+                tmp = self.fresh("v")
+                self.line(f"{tmp} = {self.ex(target.base)}")
+                if len(sw) == 1:
+                    self.line(f"{tmp}[{sw[0]}] = {value}")
+                else:
+                    val = self.fresh("s")
+                    self.line(f"{val} = {value}")
+                    for k, comp in enumerate(sw):
+                        self.line(f"{tmp}[{comp}] = {val}[{k}]")
+                self.store(target.base, tmp)
+                return self.ex(target)
+            tmp = self.fresh("s")
+            self.line(f"{tmp} = {self.ex(target.base)}")
+            self.line(f"{tmp}.{self.field_name(bt, target.name)} = {value}")
+            self.store(target.base, tmp)
+            return self.ex(target)
+        if isinstance(target, A.Index):
+            bt = target.base.ty
+            idx = self.index_code(target.index)
+            tmp = self.fresh("a")
+            self.line(f"{tmp} = {self.ex(target.base)}")
+            if bt.kind == "vector":
+                self.line(f"{tmp}[{idx}] = {value}")
+            elif bt.kind == "array":
+                self.array_set(tmp, self.hoist(idx, "i"), value, bt, target)
+            elif bt.kind == "matrix":
+                val = self.fresh("c")
+                self.line(f"{val} = {value}")
+                for r in range(bt.rows):
+                    self.line(f"{tmp}[{r}, {idx}] = {val}[{r}]")
+            else:
+                raise self.err(f"the Taichi back end cannot write into {bt} yet", target)
+            self.store(target.base, tmp)
+            return self.ex(target)
+        raise self.err("the Taichi back end cannot write into this expression", target)
+
+    # ---------------------------------------------------------------------------- expressions
+    def rvalue(self, e: A.Expr, t: Type) -> str:
+        """Code for ``e`` converted to type ``t``."""
+        if isinstance(e, A.InitList):
+            return self.init_list(e, t)
+        code = self.ex(e)
+        return self.conv(code, e.ty, t)
+
+    def init_list(self, e: A.InitList, t: Type) -> str:
+        if t.kind == "array" and t.element is not None:
+            return self.array_value([self.rvalue(x, t.element) for x in e.items], t.element, e)
+        if t.kind == "struct":
+            parts = ", ".join(f"{self.field_name(t, n)}={self.rvalue(x, ft)}" for x, (n, ft) in
+                              zip(e.items, t.fields, strict=True))
+            return f"{self.struct_name(t)}({parts})"
+        if t.kind == "vector":
+            return f"ti.Vector([{', '.join(self.rvalue(x, scalar(t.base)) for x in e.items)}], dt={dtype(t)})"
+        if t.kind == "matrix":
+            cols = [self.rvalue(x, t.column) for x in e.items]
+            return self.matrix_from_columns(cols, t)
+        return self.rvalue(e.items[0], t)
+
+    def hoist(self, code: str, hint: str = "t") -> str:
+        if _is_plain_name(code) or _is_literal(code):
+            return code
+        name = self.fresh(hint)
+        self.line(f"{name} = {code}")
+        return name
+
+    def index_code(self, e: A.Expr) -> str:
+        code = self.ex(e)
+        return code if e.ty.base == "int" else f"ti.cast({code}, ti.i32)"
+
+    def ex(self, e: A.Expr) -> str:
+        const = self.c.constants.get(e)
+        if const is not None and isinstance(e.ty, Type) and e.ty.kind in ("scalar", "vector"):
+            return self.const_code(const, e.ty)
+        method = getattr(self, "x_" + type(e).__name__, None)
+        if method is None:
+            raise self.err(f"the Taichi back end cannot lower {type(e).__name__} yet", e)
+        return method(e)
+
+    def const_code(self, v: Any, t: Type) -> str:
+        if t.kind == "scalar":
+            if t.base in ("float", "double"):
+                return float_lit(float(v))
+            return int_lit(int(v), t.base)
+        comps = [self.const_code(x, scalar(t.base)) for x in v]
+        return f"ti.Vector([{', '.join(comps)}], dt={dtype(t)})"
+
+    def x_IntLit(self, e: A.IntLit) -> str:
+        return int_lit(e.value, "uint" if e.unsigned else "int")
+
+    def x_FloatLit(self, e: A.FloatLit) -> str:
+        return float_lit(e.value)
+
+    def x_BoolLit(self, e: A.BoolLit) -> str:
+        return "1" if e.value else "0"
+
+    def x_Ident(self, e: A.Ident) -> str:
+        var = self.c.symbols[e]
+        return self.var_name(var)
+
+    def x_Unary(self, e: A.Unary) -> str:
+        a = self.ex(e.operand)
+        t: Type = e.ty
+        if e.op == "-":
+            if t.base == "uint":
+                return f"(ti.u32(0) - {a})"
+            return f"(-{a})"
+        if e.op == "+":
+            return a
+        if e.op == "!":
+            return f"(1 - {a})"
+        if e.op == "~":
+            return f"(~{a})"
+        raise self.err(f"unary '{e.op}'", e)
+
+    def x_PreIncDec(self, e: A.PreIncDec) -> str:
+        return self.incdec(e)
+
+    def x_PostIncDec(self, e: A.PostIncDec) -> str:
+        return self.incdec(e)
+
+    def x_Assign(self, e: A.Assign) -> str:
+        return self.assign(e)
+
+    def x_Comma(self, e: A.Comma) -> str:
+        for x in e.exprs[:-1]:
+            self.expr_stmt(x)
+        return self.ex(e.exprs[-1])
+
+    def x_Binary(self, e: A.Binary) -> str:
+        op = e.op
+        if op in ("&&", "||") and has_effects(e.rhs, self.c, self.usage):
+            res = self.fresh("b")
+            self.line(f"{res} = {self.ex(e.lhs)}")
+            self.line(f"if {'' if op == '&&' else 'not '}{res}:")
+            with self.indented():
+                self.line(f"{res} = {self.ex(e.rhs)}")
+            return res
+        a = self.ex(e.lhs)
+        b = self.ex(e.rhs)
+        return self.binary_code(op, a, e.lhs.ty, b, e.rhs.ty, e.ty, e)
+
+    def binary_code(self, op: str, a: str, at: Type, b: str, bt: Type, rt: Type, node: A.Node) -> str:
+        if op in ("&&", "||"):
+            return f"({a} {'and' if op == '&&' else 'or'} {b})"
+        if op == "^^":
+            return f"({a} != {b})"
+        if op in ("==", "!="):
+            if at.kind == "struct" or at.kind == "array":
+                return self.struct_equal(a, at, b, op, node)
+            if at.kind != bt.kind or at.base != bt.base:
+                common = at if bt.kind == "scalar" else bt
+                a, b = self.conv(a, at, common.with_base(_common_base(at, bt))), self.conv(
+                    b, bt, common.with_base(_common_base(at, bt)))
+            if at.kind in ("vector", "matrix"):
+                fn = "G.vec_equal" if op == "==" else "G.vec_not_equal"
+                return f"{fn}({a}, {b})"
+            return f"({a} {op} {b})"
+        if op in ("<", ">", "<=", ">="):
+            base = _common_base(at, bt)
+            return f"({self.conv(a, at, at.with_base(base))} {op} {self.conv(b, bt, bt.with_base(base))})"
+        if op in ("<<", ">>"):
+            if bt.base != at.base:
+                b = f"ti.cast({b}, {dtype(at)})"
+            if at.kind == "vector" and bt.kind == "scalar":
+                b = f"ti.Vector([{b}] * {at.size})" if _is_plain_name(b) or _is_literal(b) else b
+            return f"({a} {op} {b})"
+        base = rt.base
+        a = self.conv(a, at, at.with_base(base))
+        b = self.conv(b, bt, bt.with_base(base))
+        if op == "*" and (at.kind == "matrix" or bt.kind == "matrix") and at.kind != "scalar" and bt.kind != "scalar":
+            return f"({a} @ {b})"
+        if op in ("/", "%") and base in ("int", "uint"):
+            fn = "G.idiv" if op == "/" else "G.imod"
+            if at.kind == "scalar" and bt.kind == "vector":
+                a = f"ti.Vector([{self.hoist(a)}] * {bt.size})"
+            if bt.kind == "scalar" and at.kind == "vector":
+                b = f"ti.Vector([{self.hoist(b)}] * {at.size})"
+            return f"{fn}({a}, {b})"
+        if op == "%":
+            raise self.err("'%' on non-integers", node)
+        if base == "uint" and op == "-" and _is_literal(a):
+            pass
+        return f"({a} {op} {b})"
+
+    def struct_equal(self, a: str, t: Type, b: str, op: str, node: A.Node) -> str:
+        ha, hb = self.hoist(a), self.hoist(b)
+        parts = []
+        if t.kind == "struct":
+            for n, ft in t.fields:
+                fn = self.field_name(t, n)
+                parts.append(self.binary_code("==", f"{ha}.{fn}", ft, f"{hb}.{fn}", ft, BOOL, node))
+        else:
+            parts.append(f"G.vec_equal({ha}, {hb})")
+        eq = "(" + " and ".join(parts) + ")" if parts else "1"
+        return eq if op == "==" else f"(1 - {eq})"
+
+    def x_Ternary(self, e: A.Ternary) -> str:
+        t: Type = e.ty
+        effects = has_effects(e.then, self.c, self.usage) or has_effects(e.else_, self.c, self.usage)
+        cond = self.ex(e.cond)
+        if effects or t.kind in ("struct", "array"):
+            res = self.fresh("r")
+            self.line(f"{res} = {self.zero(t, e)}")
+            self.line(f"if {cond}:")
+            with self.indented():
+                self.line(f"{res} = {self.rvalue(e.then, t)}")
+            self.line("else:")
+            with self.indented():
+                self.line(f"{res} = {self.rvalue(e.else_, t)}")
+            return res
+        a = self.rvalue(e.then, t)
+        b = self.rvalue(e.else_, t)
+        return f"ti.select({cond}, {a}, {b})"
+
+    def x_Index(self, e: A.Index) -> str:
+        bt: Type = e.base.ty
+        base = self.ex(e.base)
+        idx = self.index_code(e.index)
+        if bt.kind == "vector" or (bt.kind == "array" and bt.element is not None and bt.element.kind == "scalar"):
+            if not (_is_plain_name(base)):
+                base = self.hoist(base)
+            return f"{base}[{idx}]"
+        if bt.kind == "array":
+            return self.array_get(self.hoist(base), self.hoist(idx, "i"), bt, e)
+        base = self.hoist(base)
+        idx = self.hoist(idx, "i")
+        if bt.kind == "matrix":
+            return f"ti.Vector([{', '.join(f'{base}[{r}, {idx}]' for r in range(bt.rows))}], dt={dtype(bt)})"
+        raise self.err(f"the Taichi back end cannot index {bt} yet", e)
+
+    def x_Field(self, e: A.Field) -> str:
+        bt: Type = e.base.ty
+        base = self.ex(e.base)
+        sw = self.c.swizzles.get(e)
+        if sw is not None:
+            if bt.kind == "scalar":
+                return base if len(sw) == 1 else f"ti.Vector([{base}] * {len(sw)}, dt={dtype(bt)})"
+            if not _is_plain_name(base):
+                base = self.hoist(base)
+            if len(sw) == 1:
+                return f"{base}[{sw[0]}]"
+            return f"ti.Vector([{', '.join(f'{base}[{i}]' for i in sw)}], dt={dtype(bt)})"
+        if not _is_plain_name(base) and not base.replace(".", "").replace("_", "").isalnum():
+            base = self.hoist(base)
+        return f"{base}.{self.field_name(bt, e.name)}"
+
+    def x_Length(self, e: A.Length) -> str:
+        return str(self.c.constants.get(e, 0))
+
+    # ---------------------------------------------------------------------------------- calls
+    def x_Call(self, e: A.Call) -> str:
+        target = self.c.calls.get(e)
+        if isinstance(target, Type):
+            return self.construct(e, target)
+        if isinstance(target, Function):
+            return self.user_call(e, target)
+        if isinstance(target, Signature):
+            return self.builtin_call(e, target)
+        raise self.err("unresolved call", e)
+
+    def user_call(self, e: A.Call, f: Function) -> str:
+        usage = self.usage[id(f)]
+        args = []
+        outs: list[tuple[A.Expr, Type]] = []
+        for a, (_, pt, q) in zip(e.args, f.params, strict=True):
+            if pt.kind == "sampler":
+                continue
+            if q == "out":
+                args.append(self.zero(pt, a))
+            else:
+                args.append(self.rvalue(a, pt))
+            if q in ("out", "inout"):
+                outs.append((a, pt))
+        for g in usage.reads:
+            args.append(self.var_name(g))
+        call = f"{self.fn_names[id(f)]}({', '.join(args)})"
+        n_results = (0 if f.ret.kind == "void" else 1) + len(outs) + len(usage.writes)
+        if n_results == 0:
+            self.line(call)
+            return ""
+        if n_results == 1 and not outs and not usage.writes:
+            return call
+        res = self.fresh("r")
+        self.line(f"{res} = {call}")
+        k = 0
+        value = None
+        if f.ret.kind != "void":
+            value = f"{res}[0]" if n_results > 1 else res
+            k = 1
+        for a, pt in outs:
+            self.store(a, self.conv(f"{res}[{k}]" if n_results > 1 else res, pt, a.ty))
+            k += 1
+        for g in usage.writes:
+            self.line(f"{self.var_name(g)} = {res}[{k}]" if n_results > 1 else f"{self.var_name(g)} = {res}")
+            k += 1
+        if value is not None:
+            return self.hoist(value)
+        return ""
+
+    def builtin_call(self, e: A.Call, sig: Signature) -> str:
+        name = sig.name
+        args = [self.rvalue(a, pt) for a, pt in zip(e.args, sig.params, strict=True)]
+        if name.startswith(("texture", "texel")):
+            return self.texture_call(e, sig, args)
+        if name == "mix" and sig.params[2].base == "bool":
+            name = "mix_select"
+        if name == "not":
+            return f"G.not_({args[0]})"
+        outs = [(a, pt) for a, pt, q in zip(e.args, sig.params, sig.qualifiers, strict=True) if q != "in"]
+        if not outs:
+            return f"G.{name}({', '.join(args)})"
+        ins = [c for c, q in zip(args, sig.qualifiers, strict=True) if q == "in"]
+        res = self.fresh("r")
+        self.line(f"{res} = G.{name}({', '.join(ins)})")
+        k = 0 if sig.ret.kind == "void" else 1
+        for a, pt in outs:
+            self.store(a, self.conv(f"{res}[{k}]", pt, a.ty))
+            k += 1
+        return f"{res}[0]" if sig.ret.kind != "void" else ""
+
+    def texture_call(self, e: A.Call, sig: Signature, args: list[str]) -> str:
+        """Channels are unbound in this version of the back end: GL (Mesa) semantics for that case."""
+        name = sig.name
+        if name in ("textureSize",):
+            n = sig.ret.size if sig.ret.kind == "vector" else 1
+            return f"ti.Vector([{', '.join(['1'] * n)}], dt=ti.i32)" if n > 1 else "1"
+        if name == "textureQueryLevels":
+            return "1"  # Mesa: an unbound sampler acts as a 1x1 texture with one level
+        ret: Type = sig.ret
+        if ret.kind == "vector" and ret.size == 4:
+            one = "1.0" if ret.base == "float" else int_lit(1, ret.base)
+            zero = "0.0" if ret.base == "float" else int_lit(0, ret.base)
+            return f"ti.Vector([{zero}, {zero}, {zero}, {one}], dt={dtype(ret)})"
+        if ret.kind == "scalar":  # shadow lookups
+            return "0.0"
+        raise self.err(f"the Taichi back end does not support '{name}' yet", e)
+
+    # ---------------------------------------------------------------------------- constructors
+    def construct(self, e: A.Call, t: Type) -> str:
+        if t.kind == "struct":
+            parts = ", ".join(f"{self.field_name(t, n)}={self.rvalue(a, ft)}" for a, (n, ft) in
+                              zip(e.args, t.fields, strict=True))
+            return f"{self.struct_name(t)}({parts})"
+        if t.kind == "array" and t.element is not None:
+            return self.array_value([self.rvalue(a, t.element) for a in e.args], t.element, e)
+        args = [(self.ex(a), a.ty) for a in e.args]
+        if t.kind == "scalar":
+            code, at = args[0]
+            if at.kind != "scalar":
+                code = f"{self.hoist(code)}[0]" if at.kind == "vector" else f"{self.hoist(code)}[0, 0]"
+                at = scalar(at.base)
+            return self.conv(code, at, t)
+        if t.kind == "vector":
+            if len(args) == 1 and args[0][1].kind == "scalar":
+                code = self.conv(args[0][0], args[0][1], scalar(t.base))
+                return f"ti.Vector([{self.hoist(code)}] * {t.size}, dt={dtype(t)})"
+            comps = self.components(args, t.size, scalar(t.base))
+            return f"ti.Vector([{', '.join(comps)}], dt={dtype(t)})"
+        if t.kind == "matrix":
+            if len(args) == 1 and args[0][1].kind == "scalar":
+                d = self.hoist(self.conv(args[0][0], args[0][1], scalar(t.base)))
+                rows = [[d if r == c else "0.0" for c in range(t.cols)] for r in range(t.rows)]
+                return self.matrix_rows(rows, t)
+            if len(args) == 1 and args[0][1].kind == "matrix":
+                src = self.hoist(args[0][0])
+                st = args[0][1]
+                rows = [[(f"{src}[{r}, {c}]" if r < st.rows and c < st.cols else ("1.0" if r == c else "0.0"))
+                         for c in range(t.cols)] for r in range(t.rows)]
+                return self.matrix_rows(rows, t)
+            comps = self.components(args, t.cols * t.rows, scalar(t.base))
+            rows = [[comps[c * t.rows + r] for c in range(t.cols)] for r in range(t.rows)]
+            return self.matrix_rows(rows, t)
+        raise self.err(f"the Taichi back end cannot construct {t}", e)
+
+    def components(self, args: list[tuple[str, Type]], n: int, st: Type) -> list[str]:
+        out: list[str] = []
+        for code, at in args:
+            if len(out) >= n:
+                break
+            if at.kind == "scalar":
+                out.append(self.conv(code, at, st))
+            elif at.kind == "vector":
+                h = self.hoist(code)
+                for i in range(at.size):
+                    out.append(self.conv(f"{h}[{i}]", scalar(at.base), st))
+            elif at.kind == "matrix":
+                h = self.hoist(code)
+                for c in range(at.cols):
+                    for r in range(at.rows):
+                        out.append(self.conv(f"{h}[{r}, {c}]", scalar(at.base), st))
+        return out[:n]
+
+    def matrix_rows(self, rows: list[list[str]], t: Type) -> str:
+        inner = ", ".join("[" + ", ".join(r) + "]" for r in rows)
+        return f"ti.Matrix([{inner}], dt={dtype(t)})"
+
+    def matrix_from_columns(self, cols: list[str], t: Type) -> str:
+        hs = [self.hoist(c) for c in cols]
+        rows = [[f"{hs[c]}[{r}]" for c in range(t.cols)] for r in range(t.rows)]
+        return self.matrix_rows(rows, t)
+
+    def array_value(self, items: list[str], el: Type, node: A.Node) -> str:
+        if el.kind == "scalar":
+            return f"ti.Vector([{', '.join(items)}], dt={dtype(el)})"
+        hs = [self.hoist(i) for i in items]
+        if el.kind == "vector":
+            rows = ["[" + ", ".join(f"{h}[{k}]" for k in range(el.size)) + "]" for h in hs]
+            return f"ti.Matrix([{', '.join(rows)}], dt={dtype(el)})"
+        if el.kind == "matrix":
+            rows = ["[" + ", ".join(f"{h}[{r}, {c}]" for c in range(el.cols) for r in range(el.rows)) + "]"
+                    for h in hs]
+            return f"ti.Matrix([{', '.join(rows)}], dt={dtype(el)})"
+        if el.kind == "struct":
+            t = array(el, len(items))
+            parts = []
+            for n, ft in el.fields:
+                fn = self.field_name(el, n)
+                parts.append(f"{fn}={self.array_value([f'{h}.{fn}' for h in hs], ft, node)}")
+            return f"{self.soa_name(t, node)}({', '.join(parts)})"
+        raise self.err(f"the Taichi back end does not support arrays of {el} yet", node)
+
+    # -------------------------------------------------------------------------------- kernel
+    def kernel(self) -> None:
+        from .uniforms import KNOWN_UNIFORM_ROLES
+
+        mains = self.c.functions.get("main", [])
+        main = next((f for f in mains if f.definition is not None), None)
+        if main is None:
+            raise BackendError("no main() to render", self.c.unit.span)
+        self.ctx = _FnCtx(None, Namer(set(self.module_namer.taken)))
+        extra = {}
+        if self.fe.source.dialect == "twigl":
+            from .twigl import uniforms_for_mode
+
+            roles = {"resolution": "resolution2", "mouse": "mouse2_normalized", "time": "time",
+                     "frame": "frame_float", "sound": "sound", "backbuffer": "backbuffer"}
+            extra = {n: roles.get(r, r) for n, r in uniforms_for_mode(self.fe.source.twigl_mode or "").items()}
+        layout = UniformLayout()
+        outputs = []
+        self.line("@ti.kernel")
+        self.line("def render(out: ti.types.ndarray(dtype=ti.f32, ndim=4), "
+                  "u: ti.types.ndarray(dtype=ti.f32, ndim=2), width: ti.i32, height: ti.i32):")
+        with self.indented():
+            self.line("for k, py, px in ti.ndrange(out.shape[0], height, width):")
+            with self.indented():
+                self.line("_discard = 0")
+                for name, var in self.builtin_vars_used():
+                    if name == "gl_FragCoord":
+                        self.line(f"{self.var_name(var)} = ti.Vector([ti.cast(px, ti.f32) + 0.5, "
+                                  "ti.cast(py, ti.f32) + 0.5, 0.5, 1.0])")
+                    elif name == "gl_FrontFacing":
+                        self.line(f"{self.var_name(var)} = 1")
+                    elif name in ("gl_FragColor",):
+                        self.line(f"{self.var_name(var)} = ti.Vector.zero(ti.f32, 4)")
+                        outputs.append(var)
+                    elif name == "gl_FragData":
+                        self.line(f"{self.var_name(var)} = ti.Matrix.zero(ti.f32, 8, 4)")
+                        outputs.append(var)
+                    elif name == "gl_PointCoord":
+                        self.line(f"{self.var_name(var)} = ti.Vector([0.5, 0.5])")
+                    elif var.storage == "const" and var.value is not None:
+                        self.line(f"{self.var_name(var)} = {self.const_code(var.value, var.type)}")
+                    else:
+                        raise BackendError(f"the Taichi back end does not support '{name}' yet", self.c.unit.span)
+                for var in self.c.globals:
+                    if var.type.kind == "sampler":
+                        continue
+                    name = self.var_name(var)
+                    decl = self.global_decl(var)
+                    if var.storage == "uniform":
+                        role = extra.get(var.name) or KNOWN_UNIFORM_ROLES.get(var.name)
+                        self.line(f"{name} = {layout.read(role, var.type, self.zero(var.type, self.c.unit))}")
+                    elif var.storage == "out":
+                        outputs.append(var)
+                        self.line(f"{name} = {self.zero(var.type, self.c.unit)}")
+                    elif decl is not None and decl.init is not None:
+                        self.line(f"{name} = {self.rvalue(decl.init, var.type)}")
+                    else:
+                        self.line(f"{name} = {self.zero(var.type, self.c.unit)}")
+                self.call_main(main)
+                out_var = outputs[0] if outputs else None
+                if out_var is None:
+                    raise BackendError("the shader writes no output (no 'out vec4' and no gl_FragColor)",
+                                       self.c.unit.span)
+                value = self.var_name(out_var)
+                if out_var.type.kind == "array":
+                    value = f"ti.Vector([{value}[0, 0], {value}[0, 1], {value}[0, 2], {value}[0, 3]])"
+                elif out_var.type.kind != "vector" or out_var.type.size != 4:
+                    raise BackendError(f"the output '{out_var.name}' is {out_var.type}; only vec4 outputs are "
+                                       "supported", self.c.unit.span)
+                self.line(f"_col = {value}")
+                self.line("if _discard:")
+                with self.indented():
+                    self.line("_col = ti.Vector([0.0, 0.0, 0.0, 0.0])")
+                self.line("for c in ti.static(range(4)):")
+                with self.indented():
+                    self.line("out[k, height - 1 - py, px, c] = _col[c]")
+        self.lines.append("")
+        self.lines.append("")
+        self.lines.append(f"UNIFORMS = {layout.describe()!r}")
+        self.lines.append(f"OUTPUT_KIND = {self.fe.source.dialect_name!r}")
+
+    def call_main(self, main: Function) -> None:
+        usage = self.usage[id(main)]
+        args = [self.var_name(g) for g in usage.reads]
+        call = f"{self.fn_names[id(main)]}({', '.join(args)})"
+        if usage.writes:
+            names = [self.var_name(g) for g in usage.writes]
+            if len(names) == 1:
+                self.line(f"{names[0]} = {call}")
+            else:
+                res = self.fresh("r")
+                self.line(f"{res} = {call}")
+                for i, n in enumerate(names):
+                    self.line(f"{n} = {res}[{i}]")
+        else:
+            self.line(call)
+
+    def builtin_vars_used(self) -> list[tuple[str, Var]]:
+        seen: dict[int, Var] = {}
+        for n in A.walk(self.c.unit):
+            if isinstance(n, A.Ident):
+                v = self.c.symbols.get(n)
+                if v is not None and v.kind == "builtin":
+                    seen[v.uid] = v
+        return [(v.name, v) for v in seen.values()]
+
+    def global_decl(self, var: Var) -> A.VarDecl | None:
+        for node, v in self.c.symbols.items():
+            if v is var and isinstance(node, A.VarDecl):
+                return node
+        return None
+
+
+class UniformLayout:
+    """Where each uniform role sits in the kernel's per-frame float array ``u[k, :]``."""
+
+    ROLES: dict[str, int] = {
+        "resolution3": 3, "resolution2": 2, "time": 1, "time_delta": 1, "frame_rate": 1, "frame": 1,
+        "frame_float": 1, "channel_time": 4, "channel_resolution": 12, "mouse": 4, "mouse2": 2,
+        "mouse2_normalized": 2, "date": 4, "sample_rate": 1, "sound": 1,
+    }
+
+    def __init__(self) -> None:
+        self.offsets: dict[str, int] = {}
+        n = 0
+        for role, size in self.ROLES.items():
+            self.offsets[role] = n
+            n += size
+        self.size = n
+
+    def describe(self) -> dict[str, Any]:
+        return {"size": self.size, "offsets": dict(self.offsets), "sizes": dict(self.ROLES)}
+
+    def read(self, role: str | None, t: Type, zero: str) -> str:
+        if role is None or role not in self.offsets:
+            return zero
+        o = self.offsets[role]
+        if t.kind == "scalar":
+            v = f"u[k, {o}]"
+            return f"ti.cast({v}, {dtype(t)})" if t.base != "float" else v
+        if t.kind == "vector":
+            n = min(t.size, self.ROLES[role])
+            comps = [f"u[k, {o + i}]" for i in range(n)] + ["0.0"] * (t.size - n)
+            vec = f"ti.Vector([{', '.join(comps)}])"
+            return f"ti.cast({vec}, {dtype(t)})" if t.base != "float" else vec
+        if t.kind == "array" and t.element is not None and t.length is not None:
+            el = t.element
+            if el.kind == "scalar":
+                comps = [f"u[k, {o + i}]" for i in range(min(t.length, self.ROLES[role]))]
+                comps += ["0.0"] * (t.length - len(comps))
+                return f"ti.Vector([{', '.join(comps)}])"
+            if el.kind == "vector":
+                rows = []
+                for i in range(t.length):
+                    rows.append("[" + ", ".join(f"u[k, {o + i * 3 + c}]" if i * 3 + c < self.ROLES[role] and c < 3
+                                                else "0.0" for c in range(el.size)) + "]")
+                return f"ti.Matrix([{', '.join(rows)}])"
+        return zero
+
+
+def _common_base(a: Type, b: Type) -> str:
+    if a.base == b.base:
+        return a.base
+    order = ["bool", "int", "uint", "float", "double"]
+    return max(a.base, b.base, key=order.index)
+
+
+def _is_plain_name(code: str) -> bool:
+    return bool(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", code))
+
+
+def _is_literal(code: str) -> bool:
+    return bool(re.fullmatch(r"\(?-?[0-9.e+-]+\)?", code))
+
+
+def _doc_safe(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_./#@+-]", "_", text)[:200]
+
+
+def _contains_return(s: A.Node) -> bool:
+    return any(isinstance(n, A.Return) for n in A.walk(s))
+
+
+def _elem_dtype(t: Type) -> str:
+    el = t.element if t.kind == "array" and t.element is not None else t
+    return dtype(el)
+
+
+def _assigned(d: A.FunctionDef, var: Var, checked: CheckResult) -> bool:
+    """Whether the function body writes the variable (directly or as an out argument)."""
+    from .lower import lvalue_root
+
+    for n in A.walk(d.body):
+        target = None
+        if isinstance(n, A.Assign):
+            target = n.lhs
+        elif isinstance(n, (A.PreIncDec, A.PostIncDec)):
+            target = n.operand
+        elif isinstance(n, A.Call):
+            sig = checked.calls.get(n)
+            quals = (tuple(p[2] for p in sig.params) if isinstance(sig, Function)
+                     else getattr(sig, "qualifiers", ()))
+            for a, q in zip(n.args, quals, strict=False):
+                root = lvalue_root(a) if q != "in" else None
+                if root is not None and checked.symbols.get(root) is var:
+                    return True
+            continue
+        if target is not None:
+            root = lvalue_root(target)
+            if root is not None and checked.symbols.get(root) is var:
+                return True
+    return False
+
+
+def _contains_switch_break(s: A.Node) -> bool:
+    """A break that belongs to the enclosing switch (not inside a nested loop or switch)."""
+    stack = [s]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, A.Break):
+            return True
+        if isinstance(n, (A.For, A.While, A.DoWhile, A.Switch)) and n is not s:
+            continue
+        if isinstance(n, (A.For, A.While, A.DoWhile)) and n is s:
+            continue
+        stack.extend(n.children())
+    return False
+
+
+def _ends_in_return(body: A.Block) -> bool:
+    return bool(body.stmts) and isinstance(body.stmts[-1], A.Return)
+
+
+def emit_module(fe: FrontEndResult) -> str:
+    """The Python module for a checked shader; BackendError for constructs not supported yet."""
+    with A.recursion_room(20000):
+        return Emitter(fe).module()
+
+
+__all__ = ["BackendError", "Emitter", "Namer", "UniformLayout", "emit_module"]

@@ -1,0 +1,214 @@
+"""Lowering analyses on the checked AST: what the code generator must know before it prints Python.
+
+Each pass is a small function over the checked unit (see :mod:`glslc.checker`) with a plain result:
+
+- :func:`call_graph` and :func:`function_order`: user functions in callee-before-caller order (GLSL has no
+  recursion; a cycle is a diagnostic);
+- :func:`global_usage`: the shader-global variables (uniforms, built-ins such as ``gl_FragCoord``,
+  globals) each function reads and writes, directly or through the functions it calls. Taichi functions
+  cannot see kernel locals, so the generator threads these through as extra parameters and returns the
+  written ones with the result;
+- :func:`exits`: where a function returns from inside control flow, which needs the single-exit form (a
+  flag and a result variable: Taichi rejects ``return`` inside a non-static ``if`` or loop);
+- :func:`has_effects`: whether evaluating an expression writes anything (assignments, ``++``, calls of
+  functions with out parameters or global writes), which decides if ``&&``/``||``/``?:`` must be
+  lowered to statements (Taichi evaluates both operands);
+- :func:`unsupported`: the first construct the back end cannot lower yet, for a clear diagnostic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import ast as A
+from .checker import CheckResult, Function, Var
+from .errors import GlslError
+from .types import Type
+
+
+def _fn_key(f: Function) -> int:
+    return id(f)
+
+
+def calls_in(node: A.Node, checked: CheckResult) -> list[Function]:
+    """User functions called anywhere under ``node``."""
+    out = []
+    for n in A.walk(node):
+        if isinstance(n, A.Call):
+            t = checked.calls.get(n)
+            if isinstance(t, Function):
+                out.append(t)
+    return out
+
+
+def defined_functions(checked: CheckResult) -> list[Function]:
+    return [f for fns in checked.functions.values() for f in fns if f.definition is not None]
+
+
+def function_order(checked: CheckResult) -> list[Function]:
+    """Defined functions, callees before callers; GlslError on recursion."""
+    order: list[Function] = []
+    state: dict[int, int] = {}  # 1 visiting, 2 done
+
+    for root in defined_functions(checked):
+        if state.get(_fn_key(root)) == 2:
+            continue
+        stack: list[tuple[Function, list[Function]]] = [(root, calls_in(root.definition, checked))]  # type: ignore[arg-type]
+        state[_fn_key(root)] = 1
+        while stack:
+            f, pending = stack[-1]
+            if pending:
+                g = pending.pop()
+                if g.definition is None:
+                    continue
+                s = state.get(_fn_key(g))
+                if s == 1:
+                    raise GlslError(f"recursion is not allowed in GLSL: '{g.name}' calls itself", g.proto.span)
+                if s is None:
+                    state[_fn_key(g)] = 1
+                    stack.append((g, calls_in(g.definition, checked)))
+            else:
+                stack.pop()
+                state[_fn_key(f)] = 2
+                order.append(f)
+    return order
+
+
+@dataclass
+class Usage:
+    """Shader-global variables a function reads and writes (transitively)."""
+
+    reads: list[Var] = field(default_factory=list)
+    writes: list[Var] = field(default_factory=list)
+    discards: bool = False
+
+
+#: The "fragment was discarded" flag, threaded like a shader global through functions that discard.
+DISCARD = Var("_discard", Type("scalar", "int"), "builtin", uid=-1)
+
+
+def _is_shader_global(v: Var) -> bool:
+    return v.kind in ("global", "builtin") and v.type.kind != "sampler"
+
+
+def global_usage(checked: CheckResult, order: list[Function]) -> dict[int, Usage]:
+    """For each function (by id), the globals it reads/writes, including through callees."""
+    result: dict[int, Usage] = {}
+    for f in order:
+        reads: dict[int, Var] = {}
+        writes: dict[int, Var] = {}
+        discards = False
+        assert f.definition is not None
+        for n in A.walk(f.definition):
+            if isinstance(n, A.Ident):
+                v = checked.symbols.get(n)
+                if v is not None and _is_shader_global(v):
+                    reads[v.uid] = v
+            elif isinstance(n, (A.Assign, A.PreIncDec, A.PostIncDec)):
+                target = n.lhs if isinstance(n, A.Assign) else n.operand
+                root = lvalue_root(target)
+                v = checked.symbols.get(root) if root is not None else None
+                if v is not None and _is_shader_global(v):
+                    writes[v.uid] = v
+                    reads[v.uid] = v
+            elif isinstance(n, A.Call):
+                t = checked.calls.get(n)
+                if isinstance(t, Function):
+                    u = result.get(id(t))
+                    if u is not None:
+                        for v in u.reads:
+                            reads[v.uid] = v
+                        for v in u.writes:
+                            writes[v.uid] = v
+                        discards = discards or u.discards
+                quals = (t.qualifiers if t is not None and not isinstance(t, (Function,)) and hasattr(t, "qualifiers")
+                         else tuple(p[2] for p in t.params) if isinstance(t, Function) else ())
+                for arg, q in zip(n.args, quals, strict=False):
+                    if q in ("out", "inout"):
+                        root = lvalue_root(arg)
+                        v = checked.symbols.get(root) if root is not None else None
+                        if v is not None and _is_shader_global(v):
+                            writes[v.uid] = v
+                            reads[v.uid] = v
+            elif isinstance(n, A.Discard):
+                discards = True
+        if discards:
+            reads[DISCARD.uid] = DISCARD
+            writes[DISCARD.uid] = DISCARD
+        result[id(f)] = Usage(sorted(reads.values(), key=lambda v: v.uid), sorted(writes.values(), key=lambda v: v.uid),
+                              discards)
+    return result
+
+
+def lvalue_root(e: A.Expr) -> A.Ident | None:
+    """The variable an l-value expression writes into (``a`` in ``a[i].xy``)."""
+    while True:
+        if isinstance(e, A.Ident):
+            return e
+        if isinstance(e, (A.Index, A.Field)):
+            e = e.base
+        else:
+            return None
+
+
+def returns_inside_control_flow(body: A.Block) -> bool:
+    """Whether a ``return`` occurs anywhere but as the last statement of the function's top level."""
+    stmts = body.stmts
+    for i, s in enumerate(stmts):
+        if isinstance(s, A.Return):
+            if i != len(stmts) - 1:
+                return True
+            continue
+        for n in A.walk(s):
+            if isinstance(n, A.Return):
+                return True
+    return False
+
+
+def contains(node: A.Node, kinds: tuple[type, ...], stop: tuple[type, ...] = ()) -> bool:
+    """Whether ``node`` contains a node of ``kinds`` (not looking inside nodes of ``stop``)."""
+    stack = list(node.children()) if isinstance(node, stop) else [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, kinds):
+            return True
+        if isinstance(n, stop):
+            continue
+        stack.extend(n.children())
+    return False
+
+
+def has_effects(e: A.Expr, checked: CheckResult, usage: dict[int, Usage]) -> bool:
+    """Whether evaluating ``e`` can write anything or is costly enough to keep out of a select."""
+    for n in A.walk(e):
+        if isinstance(n, (A.Assign, A.PreIncDec, A.PostIncDec)):
+            return True
+        if isinstance(n, A.Call):
+            t = checked.calls.get(n)
+            if isinstance(t, Function):
+                return True  # user calls: side effects, or cost worth skipping
+            if t is not None and hasattr(t, "qualifiers") and any(q != "in" for q in t.qualifiers):
+                return True
+    return False
+
+
+_UNSUPPORTED_BUILTINS = ("dFdx", "dFdy", "fwidth", "interpolateAt", "noise1", "noise2", "noise3", "noise4")
+
+
+def unsupported(checked: CheckResult) -> GlslError | None:
+    """The first construct the Taichi back end cannot lower yet, as a diagnostic."""
+    for n in A.walk(checked.unit):
+        if (isinstance(n, A.Call) and isinstance(n.callee, str) and n.callee.startswith(_UNSUPPORTED_BUILTINS)
+                and not isinstance(checked.calls.get(n), (Function, Type))):
+            return GlslError(f"the Taichi back end does not support '{n.callee}' yet", n.span)
+        if isinstance(n, A.VarDecl):
+            v = checked.symbols.get(n)
+            if v is not None and v.type.kind == "array":
+                el = v.type.element
+                if el is not None and (el.kind == "array" or el.kind == "struct" and any(
+                        ft.kind in ("array", "struct") for _, ft in el.fields)):
+                    what = "arrays of arrays" if el.kind == "array" else "arrays of structs with array or struct members"
+                    return GlslError(f"the Taichi back end does not support {what} yet ('{v.name}')", n.span)
+        if isinstance(n, A.FunctionProto) and n.params:
+            pass
+    return None

@@ -1,0 +1,855 @@
+"""The GLSL built-in functions as Taichi functions, for generated shader modules (``G.<name>(...)``).
+
+Value representation (what the code generator emits and these functions expect and return):
+
+* ``float`` -> ``ti.f32``, ``int`` -> ``ti.i32``, ``uint`` -> ``ti.u32``, ``bool`` -> ``ti.i32`` holding 0/1,
+  ``double`` -> ``ti.f64``;
+* ``vecN``/``ivecN``/``uvecN``/``bvecN`` -> ``ti.types.vector(N, dtype)`` (``bvec`` as i32 0/1);
+* ``matCxR`` -> a Taichi matrix with R rows and C columns (Taichi's ``m[r, c]`` is GLSL's ``m[c][r]``).
+
+Arguments arrive converted to the parameter types of the resolved overload. Every function here is a
+``@ti.func`` (inlined per call, polymorphic over scalar/vector and dtype). Builtins with ``out`` parameters
+return a tuple ``(return_value, out1, out2, ...)`` in parameter order; void ones only the outs
+(``umulExtended``/``imulExtended`` return ``(msb, lsb)``).
+
+Names the code generator must spell specially: ``not`` is a Python keyword, so it is the attribute
+``getattr(G, "not")`` (also available as :func:`not_`); ``mix`` with a bool selector is :func:`mix_select`
+(plain :func:`mix` also dispatches an integer-typed selector there); GLSL integer ``/`` and ``%`` are
+:func:`idiv` and :func:`imod`; ``==``/``!=`` on vectors and matrices are :func:`vec_equal`/:func:`vec_not_equal`.
+
+Numerics follow Mesa llvmpipe (the project's reference): ``round`` rounds half to even, integer division by
+zero gives what llvmpipe gives, ``%`` on ints is the unsigned remainder of the bit patterns (llvmpipe's
+runtime result), transcendental helpers use the formulas Mesa lowers them to. ``isnan``/``isinf`` test the
+bits, so they work with ``fast_math=True`` too.
+"""
+
+
+import builtins as _py
+import math
+from typing import Any
+
+import taichi as ti
+from taichi.lang.expr import Expr
+
+__all__ = [
+    "abs", "acos", "acosh", "all", "any", "asin", "asinh", "atan", "atanh", "bitCount", "bitfieldExtract",
+    "bitfieldInsert", "bitfieldReverse", "ceil", "clamp", "cos", "cosh", "cross", "degrees", "determinant",
+    "distance", "dot", "equal", "exp", "exp2", "faceforward", "findLSB", "findMSB", "floatBitsToInt",
+    "floatBitsToUint", "floor", "fma", "fract", "frexp", "greaterThan", "greaterThanEqual", "imulExtended",
+    "intBitsToFloat", "inverse", "inversesqrt", "isinf", "isnan", "ldexp", "length", "lessThan", "lessThanEqual",
+    "log", "log2", "matrixCompMult", "max", "min", "mix", "mod", "modf", "normalize", "notEqual", "outerProduct",
+    "packDouble2x32", "packHalf2x16", "packSnorm2x16", "packSnorm4x8", "packUnorm2x16", "packUnorm4x8", "pow",
+    "radians", "reflect", "refract", "round", "roundEven", "sign", "sin", "sinh", "smoothstep", "sqrt", "step",
+    "tan", "tanh", "transpose", "trunc", "uaddCarry", "uintBitsToFloat", "umulExtended", "unpackDouble2x32",
+    "unpackHalf2x16", "unpackSnorm2x16", "unpackSnorm4x8", "unpackUnorm2x16", "unpackUnorm4x8", "usubBorrow",
+    "not_", "mix_select", "idiv", "imod", "vec_equal", "vec_not_equal",
+]
+
+# ------------------------------------------------------------------------------------------------
+# Compile-time helpers (plain Python, called through ti.static on the argument expressions)
+
+
+_LOG2_E = 1.0 / math.log(2.0)
+
+
+def _is_tensor(x: Any) -> bool:
+    """Whether a Taichi-scope value is a vector or matrix."""
+    return isinstance(x, Expr) and x.is_tensor()
+
+
+def _dtype(x: Any) -> Any:
+    """The (element) dtype of a Taichi-scope value; Python literals count as i32 / f32."""
+    if isinstance(x, Expr):
+        return x.element_type()
+    if isinstance(x, float):
+        return ti.f32
+    return ti.i32
+
+
+def _dtype_of(x: Any) -> tuple[Any]:
+    """``(dtype,)``: ``ti.static`` takes tuples but not dtypes, so Taichi code reads ``ti.static(_dtype_of(x))[0]``."""
+    return (_dtype(x),)
+
+
+def _is_f64(x: Any) -> bool:
+    return _dtype(x) == ti.f64
+
+
+def _is_float(x: Any) -> bool:
+    return _dtype(x) in (ti.f16, ti.f32, ti.f64)
+
+
+def _is_unsigned(x: Any) -> bool:
+    return _dtype(x) in (ti.u8, ti.u16, ti.u32, ti.u64)
+
+
+def _is_none(x: Any) -> bool:
+    return x is None
+
+
+def _float_bits_type(x: Any) -> Any:
+    return ti.u64 if _is_f64(x) else ti.u32
+
+
+# ------------------------------------------------------------------------------------------------
+# Angle and trigonometry
+
+
+@ti.func
+def radians(x):
+    """GLSL ``radians``."""
+    return x * (math.pi / 180.0)
+
+
+@ti.func
+def degrees(x):
+    """GLSL ``degrees``."""
+    return x * (180.0 / math.pi)
+
+
+@ti.func
+def sin(x):
+    """GLSL ``sin``."""
+    return ti.sin(x)
+
+
+@ti.func
+def cos(x):
+    """GLSL ``cos``."""
+    return ti.cos(x)
+
+
+@ti.func
+def tan(x):
+    """GLSL ``tan``."""
+    return ti.tan(x)
+
+
+@ti.func
+def asin(x):
+    """GLSL ``asin`` (NaN outside [-1, 1])."""
+    return ti.asin(x)
+
+
+@ti.func
+def acos(x):
+    """GLSL ``acos`` (NaN outside [-1, 1])."""
+    return ti.acos(x)
+
+
+@ti.func
+def atan(y, x: ti.template() = None):
+    """GLSL ``atan(y_over_x)`` and ``atan(y, x)`` (the two-argument form is ``atan2``)."""
+    if ti.static(_is_none(x)):
+        return ti.atan2(y, 1.0)
+    else:
+        return ti.atan2(y, x)
+
+
+@ti.func
+def sinh(x):
+    """GLSL ``sinh``: ``(e^x - e^-x) / 2`` as Mesa computes it."""
+    return 0.5 * (exp(x) - exp(-x))
+
+
+@ti.func
+def cosh(x):
+    """GLSL ``cosh``: ``(e^x + e^-x) / 2``."""
+    return 0.5 * (exp(x) + exp(-x))
+
+
+@ti.func
+def tanh(x):
+    """GLSL ``tanh``: ``(e^2x - 1) / (e^2x + 1)`` with x clamped to [-10, 10] (Mesa's formula)."""
+    t = exp(2.0 * ti.min(ti.max(x, -10.0), 10.0))
+    return (t - 1.0) / (t + 1.0)
+
+
+@ti.func
+def asinh(x):
+    """GLSL ``asinh``: ``sign(x) * log(|x| + sqrt(x^2 + 1))``."""
+    return sign(x) * log(ti.abs(x) + ti.sqrt(x * x + 1.0))
+
+
+@ti.func
+def acosh(x):
+    """GLSL ``acosh``: ``log(x + sqrt(x^2 - 1))`` (NaN below 1)."""
+    return log(x + ti.sqrt(x * x - 1.0))
+
+
+@ti.func
+def atanh(x):
+    """GLSL ``atanh``: ``log((1 + x) / (1 - x)) / 2``."""
+    return 0.5 * log((1.0 + x) / (1.0 - x))
+
+
+# ------------------------------------------------------------------------------------------------
+# Exponential
+
+
+@ti.func
+def pow(x, y):
+    """GLSL ``pow``: ``exp2(y * log2(x))`` semantics: NaN for x < 0, and for x == 0 with y <= 0 what that
+    formula gives (``pow(0, 0)`` is NaN... see the tests); otherwise the correctly rounded power."""
+    return ti.pow(x, y)
+
+
+@ti.func
+def exp(x):
+    """GLSL ``exp``."""
+    return ti.exp(x)
+
+
+@ti.func
+def log(x):
+    """GLSL ``log`` (NaN below 0, -inf at 0)."""
+    return ti.log(x)
+
+
+@ti.func
+def exp2(x):
+    """GLSL ``exp2``."""
+    return ti.pow(2.0, x)
+
+
+@ti.func
+def log2(x):
+    """GLSL ``log2``."""
+    return ti.log(x) * _LOG2_E
+
+
+@ti.func
+def sqrt(x):
+    """GLSL ``sqrt``."""
+    return ti.sqrt(x)
+
+
+@ti.func
+def inversesqrt(x):
+    """GLSL ``inversesqrt``: ``1 / sqrt(x)``."""
+    return 1.0 / ti.sqrt(x)
+
+
+# ------------------------------------------------------------------------------------------------
+# Common
+
+
+@ti.func
+def abs(x):
+    """GLSL ``abs`` for float, int (``abs(INT_MIN)`` is INT_MIN) and double."""
+    return ti.abs(x)
+
+
+@ti.func
+def sign(x):
+    """GLSL ``sign`` for float and int: -1, 0 or 1 (0 for NaN)."""
+    return ti.cast(x > 0, ti.static(_dtype_of(x))[0]) - ti.cast(x < 0, ti.static(_dtype_of(x))[0])
+
+
+@ti.func
+def floor(x):
+    """GLSL ``floor``."""
+    return ti.floor(x)
+
+
+@ti.func
+def ceil(x):
+    """GLSL ``ceil``."""
+    return ti.ceil(x)
+
+
+@ti.func
+def trunc(x):
+    """GLSL ``trunc``: round towards zero."""
+    return ti.select(x < 0, ti.ceil(x), ti.floor(x))
+
+
+@ti.func
+def roundEven(x):  # noqa: N802 - GLSL name
+    """GLSL ``roundEven``: round to nearest, ties to even (no ``x + 2^23`` trick: fast_math would fold it)."""
+    t = trunc(x)
+    d = x - t  # exact
+    ad = ti.abs(d)
+    half_t = t * 0.5
+    odd = half_t != ti.floor(half_t)
+    up = (ad > 0.5) | ((ad == 0.5) & odd)
+    return t + ti.select(up, ti.select(d < 0, -1.0, 1.0), 0.0)
+
+
+@ti.func
+def round(x):
+    """GLSL ``round``: Mesa rounds halves to even, so this is :func:`roundEven`."""
+    return roundEven(x)
+
+
+@ti.func
+def fract(x):
+    """GLSL ``fract``: ``x - floor(x)``."""
+    return x - ti.floor(x)
+
+
+@ti.func
+def mod(x, y):
+    """GLSL ``mod`` (float): ``x - y * floor(x / y)``; ``y`` may be a scalar with a vector ``x``."""
+    return x - y * ti.floor(x / y)
+
+
+@ti.func
+def modf(x):
+    """GLSL ``modf``: returns ``(fractional part, integer part)``, both with the sign of x."""
+    i = trunc(x)
+    return x - i, i
+
+
+@ti.func
+def min(x, y):
+    """GLSL ``min`` for float/int/uint; ``y`` may be a scalar with a vector ``x``."""
+    return ti.min(x, y)
+
+
+@ti.func
+def max(x, y):
+    """GLSL ``max`` for float/int/uint; ``y`` may be a scalar with a vector ``x``."""
+    return ti.max(x, y)
+
+
+@ti.func
+def clamp(x, lo, hi):
+    """GLSL ``clamp``: ``min(max(x, lo), hi)``; bounds may be scalars with a vector ``x``."""
+    return ti.min(ti.max(x, lo), hi)
+
+
+@ti.func
+def mix_select(x, y, a):
+    """GLSL ``mix(x, y, bvec/bool a)``: per component ``a ? y : x`` (any x/y type; ``a`` is i32 0/1)."""
+    return ti.select(a != 0, y, x)
+
+
+@ti.func
+def mix(x, y, a):
+    """GLSL ``mix`` with a float weight (scalar or vector): ``x * (1 - a) + y * a``. An integer-typed ``a``
+    (a bool selector) is forwarded to :func:`mix_select`."""
+    if ti.static(_is_float(a)):
+        return x * (1.0 - a) + y * a
+    else:
+        return mix_select(x, y, a)
+
+
+@ti.func
+def step(edge, x):
+    """GLSL ``step``: 0 where ``x < edge`` else 1; ``edge`` may be a scalar with a vector ``x``."""
+    return ti.cast(x >= edge, ti.static(_dtype_of(x))[0])
+
+
+@ti.func
+def smoothstep(edge0, edge1, x):
+    """GLSL ``smoothstep``: Hermite ``t*t*(3-2t)`` of ``clamp((x-e0)/(e1-e0), 0, 1)``; scalar edges allowed."""
+    t = ti.min(ti.max((x - edge0) / (edge1 - edge0), 0.0), 1.0)
+    return t * t * (3.0 - 2.0 * t)
+
+
+@ti.func
+def isnan(x):
+    """GLSL ``isnan`` (i32 0/1), tested on the bits so that ``fast_math`` cannot fold it away."""
+    if ti.static(_is_f64(x)):
+        return ti.cast((ti.bit_cast(x, ti.u64) & ti.u64(0x7FFFFFFFFFFFFFFF)) > ti.u64(0x7FF0000000000000), ti.i32)
+    else:
+        return ti.cast((ti.bit_cast(x, ti.u32) & ti.u32(0x7FFFFFFF)) > ti.u32(0x7F800000), ti.i32)
+
+
+@ti.func
+def isinf(x):
+    """GLSL ``isinf`` (i32 0/1), tested on the bits."""
+    if ti.static(_is_f64(x)):
+        return ti.cast((ti.bit_cast(x, ti.u64) & ti.u64(0x7FFFFFFFFFFFFFFF)) == ti.u64(0x7FF0000000000000), ti.i32)
+    else:
+        return ti.cast((ti.bit_cast(x, ti.u32) & ti.u32(0x7FFFFFFF)) == ti.u32(0x7F800000), ti.i32)
+
+
+@ti.func
+def floatBitsToInt(x):  # noqa: N802 - GLSL name
+    """GLSL ``floatBitsToInt``."""
+    return ti.bit_cast(x, ti.i32)
+
+
+@ti.func
+def floatBitsToUint(x):  # noqa: N802 - GLSL name
+    """GLSL ``floatBitsToUint``."""
+    return ti.bit_cast(x, ti.u32)
+
+
+@ti.func
+def intBitsToFloat(x):  # noqa: N802 - GLSL name
+    """GLSL ``intBitsToFloat``."""
+    return ti.bit_cast(x, ti.f32)
+
+
+@ti.func
+def uintBitsToFloat(x):  # noqa: N802 - GLSL name
+    """GLSL ``uintBitsToFloat``."""
+    return ti.bit_cast(x, ti.f32)
+
+
+@ti.func
+def fma(a, b, c):
+    """GLSL ``fma``: a fused multiply-add (float: computed in f64, where the product is exact)."""
+    if ti.static(_is_f64(a)):
+        return a * b + c
+    else:
+        return ti.cast(ti.cast(a, ti.f64) * ti.cast(b, ti.f64) + ti.cast(c, ti.f64), ti.f32)
+
+
+@ti.func
+def frexp(x):
+    """GLSL ``frexp``: returns ``(mantissa in [0.5, 1), exponent)``; 0 (and flushed denormals) give (x, 0)."""
+    if ti.static(_is_f64(x)):
+        bits = ti.bit_cast(x, ti.u64)
+        be = ti.cast((bits >> ti.u64(52)) & ti.u64(0x7FF), ti.i32)
+        nz = be != 0
+        e = ti.select(nz, be - 1022, 0)
+        m = ti.bit_cast(ti.select(nz, (bits & ti.u64(0x800FFFFFFFFFFFFF)) | ti.u64(0x3FE0000000000000), bits), ti.f64)
+        return m, e
+    else:
+        bits = ti.bit_cast(x, ti.u32)
+        be = ti.cast((bits >> ti.u32(23)) & ti.u32(0xFF), ti.i32)
+        nz = be != 0
+        e = ti.select(nz, be - 126, 0)
+        m = ti.bit_cast(ti.select(nz, (bits & ti.u32(0x807FFFFF)) | ti.u32(0x3F000000), bits), ti.f32)
+        return m, e
+
+
+@ti.func
+def ldexp(x, e):
+    """GLSL ``ldexp``: ``x * 2^e`` as two exact power-of-two multiplies (Mesa's lowering, e clamped)."""
+    if ti.static(_is_f64(x)):
+        ec = ti.min(ti.max(e, -2046), 2046)
+        e1 = ec >> 1
+        p1 = ti.bit_cast(ti.cast(e1 + 1023, ti.u64) << ti.u64(52), ti.f64)
+        p2 = ti.bit_cast(ti.cast(ec - e1 + 1023, ti.u64) << ti.u64(52), ti.f64)
+        return x * p1 * p2
+    else:
+        ec = ti.min(ti.max(e, -254), 254)
+        e1 = ec >> 1
+        p1 = ti.bit_cast(ti.cast(e1 + 127, ti.u32) << ti.u32(23), ti.f32)
+        p2 = ti.bit_cast(ti.cast(ec - e1 + 127, ti.u32) << ti.u32(23), ti.f32)
+        return x * p1 * p2
+
+
+# ------------------------------------------------------------------------------------------------
+# Floating-point pack and unpack
+
+
+@ti.func
+def packUnorm2x16(v):  # noqa: N802 - GLSL name
+    """GLSL ``packUnorm2x16``: ``roundEven(clamp(c, 0, 1) * 65535)``, x in the low bits."""
+    q = ti.cast(roundEven(ti.min(ti.max(v, 0.0), 1.0) * 65535.0), ti.u32)
+    return q[0] | (q[1] << ti.u32(16))
+
+
+@ti.func
+def packSnorm2x16(v):  # noqa: N802 - GLSL name
+    """GLSL ``packSnorm2x16``: ``roundEven(clamp(c, -1, 1) * 32767)`` as 16-bit two's complement."""
+    q = ti.cast(ti.cast(roundEven(ti.min(ti.max(v, -1.0), 1.0) * 32767.0), ti.i32), ti.u32) & ti.u32(0xFFFF)
+    return q[0] | (q[1] << ti.u32(16))
+
+
+@ti.func
+def packUnorm4x8(v):  # noqa: N802 - GLSL name
+    """GLSL ``packUnorm4x8``: ``roundEven(clamp(c, 0, 1) * 255)``, x in the low byte."""
+    q = ti.cast(roundEven(ti.min(ti.max(v, 0.0), 1.0) * 255.0), ti.u32)
+    return q[0] | (q[1] << ti.u32(8)) | (q[2] << ti.u32(16)) | (q[3] << ti.u32(24))
+
+
+@ti.func
+def packSnorm4x8(v):  # noqa: N802 - GLSL name
+    """GLSL ``packSnorm4x8``: ``roundEven(clamp(c, -1, 1) * 127)`` as 8-bit two's complement."""
+    q = ti.cast(ti.cast(roundEven(ti.min(ti.max(v, -1.0), 1.0) * 127.0), ti.i32), ti.u32) & ti.u32(0xFF)
+    return q[0] | (q[1] << ti.u32(8)) | (q[2] << ti.u32(16)) | (q[3] << ti.u32(24))
+
+
+@ti.func
+def unpackUnorm2x16(p):  # noqa: N802 - GLSL name
+    """GLSL ``unpackUnorm2x16``: ``vec2(lo, hi) / 65535``."""
+    return ti.Vector([ti.cast(p & ti.u32(0xFFFF), ti.f32), ti.cast(p >> ti.u32(16), ti.f32)]) / 65535.0
+
+
+@ti.func
+def unpackSnorm2x16(p):  # noqa: N802 - GLSL name
+    """GLSL ``unpackSnorm2x16``: ``clamp(vec2(lo, hi) / 32767, -1, 1)`` of the signed halves."""
+    lo = ti.cast(ti.bit_cast(p << ti.u32(16), ti.i32) >> 16, ti.f32)
+    hi = ti.cast(ti.bit_cast(p, ti.i32) >> 16, ti.f32)
+    return ti.min(ti.max(ti.Vector([lo, hi]) / 32767.0, -1.0), 1.0)
+
+
+@ti.func
+def unpackUnorm4x8(p):  # noqa: N802 - GLSL name
+    """GLSL ``unpackUnorm4x8``: the four bytes (x lowest) / 255."""
+    return ti.Vector([ti.cast((p >> ti.u32(8 * i)) & ti.u32(0xFF), ti.f32) for i in ti.static(range(4))]) / 255.0
+
+
+@ti.func
+def unpackSnorm4x8(p):  # noqa: N802 - GLSL name
+    """GLSL ``unpackSnorm4x8``: ``clamp(signed byte / 127, -1, 1)`` for the four bytes (x lowest)."""
+    s = ti.bit_cast(p, ti.i32)
+    v = ti.Vector([ti.cast((s << (24 - 8 * i)) >> 24, ti.f32) for i in ti.static(range(4))])
+    return ti.min(ti.max(v / 127.0, -1.0), 1.0)
+
+
+@ti.func
+def _f32_to_f16_bits(x):
+    """The IEEE half-precision bits (low 16 bits of a u32) of an f32, rounded to nearest even."""
+    u = ti.bit_cast(x, ti.u32)
+    sign_ = (u >> ti.u32(16)) & ti.u32(0x8000)
+    e = ti.cast((u >> ti.u32(23)) & ti.u32(0xFF), ti.i32)
+    m = u & ti.u32(0x7FFFFF)
+    # normal half: exponent e - 112 in [1, 30]; rounding may carry into the exponent (up to inf)
+    hn = (ti.cast(ti.max(e - 112, 0), ti.u32) << ti.u32(10)) | (m >> ti.u32(13))
+    rn = m & ti.u32(0x1FFF)
+    hn += ti.cast((rn > ti.u32(0x1000)) | ((rn == ti.u32(0x1000)) & ((hn & ti.u32(1)) != 0)), ti.u32)
+    # subnormal half: value / 2^-24 = mantissa >> (126 - e), e in [102, 112]
+    sh = ti.cast(ti.min(ti.max(126 - e, 14), 31), ti.u32)
+    mm = m | ti.u32(0x800000)
+    hs = mm >> sh
+    rs = mm & ((ti.u32(1) << sh) - ti.u32(1))
+    half_ = ti.u32(1) << (sh - ti.u32(1))
+    hs += ti.cast((rs > half_) | ((rs == half_) & ((hs & ti.u32(1)) != 0)), ti.u32)
+    nan_ = ti.u32(0x7C00) | ti.select(m != 0, ti.u32(0x200) | (m >> ti.u32(13)), ti.u32(0))
+    h = ti.select(e == 255, nan_, ti.select(e > 142, ti.u32(0x7C00), ti.select(e >= 113, hn, ti.select(
+        e >= 102, hs, ti.u32(0)))))
+    return sign_ | h
+
+
+@ti.func
+def _f16_bits_to_f32(h):
+    """The f32 value of IEEE half-precision bits (the low 16 bits of a u32)."""
+    s = (h & ti.u32(0x8000)) << ti.u32(16)
+    e = (h >> ti.u32(10)) & ti.u32(0x1F)
+    m = h & ti.u32(0x3FF)
+    normal = ti.bit_cast(s | ((e + ti.u32(112)) << ti.u32(23)) | (m << ti.u32(13)), ti.f32)
+    special = ti.bit_cast(s | ti.u32(0x7F800000) | (m << ti.u32(13)), ti.f32)
+    sub = ti.cast(m, ti.f32) * 5.9604644775390625e-08
+    sub = ti.select(s != 0, -sub, sub)
+    return ti.select(e == 0, sub, ti.select(e == 31, special, normal))
+
+
+@ti.func
+def packHalf2x16(v):  # noqa: N802 - GLSL name
+    """GLSL ``packHalf2x16``: two IEEE halves (round to nearest even), x in the low bits."""
+    return _f32_to_f16_bits(v[0]) | (_f32_to_f16_bits(v[1]) << ti.u32(16))
+
+
+@ti.func
+def unpackHalf2x16(p):  # noqa: N802 - GLSL name
+    """GLSL ``unpackHalf2x16``."""
+    return ti.Vector([_f16_bits_to_f32(p & ti.u32(0xFFFF)), _f16_bits_to_f32(p >> ti.u32(16))])
+
+
+@ti.func
+def packDouble2x32(v):  # noqa: N802 - GLSL name
+    """GLSL ``packDouble2x32``: the double whose low word is ``v.x``."""
+    return ti.bit_cast(ti.cast(v[0], ti.u64) | (ti.cast(v[1], ti.u64) << ti.u64(32)), ti.f64)
+
+
+@ti.func
+def unpackDouble2x32(d):  # noqa: N802 - GLSL name
+    """GLSL ``unpackDouble2x32``: ``uvec2(low word, high word)``."""
+    b = ti.bit_cast(d, ti.u64)
+    return ti.Vector([ti.cast(b & ti.u64(0xFFFFFFFF), ti.u32), ti.cast(b >> ti.u64(32), ti.u32)])
+
+
+# ------------------------------------------------------------------------------------------------
+# Geometric
+
+
+@ti.func
+def dot(x, y):
+    """GLSL ``dot`` (scalars: the product)."""
+    if ti.static(_is_tensor(x)):
+        return x.dot(y)
+    else:
+        return x * y
+
+
+@ti.func
+def length(x):
+    """GLSL ``length``: ``sqrt(dot(x, x))``."""
+    return ti.sqrt(dot(x, x))
+
+
+@ti.func
+def distance(p0, p1):
+    """GLSL ``distance``: ``length(p0 - p1)``."""
+    return length(p0 - p1)
+
+
+@ti.func
+def cross(x, y):
+    """GLSL ``cross``."""
+    return x.cross(y)
+
+
+@ti.func
+def normalize(x):
+    """GLSL ``normalize``: ``x * inversesqrt(dot(x, x))``; a scalar gives ``sign(x)``."""
+    if ti.static(_is_tensor(x)):
+        return x * inversesqrt(x.dot(x))
+    else:
+        return sign(x)
+
+
+@ti.func
+def faceforward(n, i, nref):
+    """GLSL ``faceforward``: ``dot(Nref, I) < 0 ? N : -N``."""
+    return ti.select(dot(nref, i) < 0.0, n, -n)
+
+
+@ti.func
+def reflect(i, n):
+    """GLSL ``reflect``: ``I - 2 * dot(N, I) * N``."""
+    return i - 2.0 * dot(n, i) * n
+
+
+@ti.func
+def refract(i, n, eta):
+    """GLSL ``refract``: 0 on total internal reflection."""
+    d = dot(n, i)
+    k = 1.0 - eta * eta * (1.0 - d * d)
+    return ti.select(k < 0.0, 0.0, eta * i - (eta * d + ti.sqrt(ti.max(k, 0.0))) * n)
+
+
+# ------------------------------------------------------------------------------------------------
+# Matrix
+
+
+@ti.func
+def matrixCompMult(x, y):  # noqa: N802 - GLSL name
+    """GLSL ``matrixCompMult``: the component-wise product."""
+    return x * y
+
+
+@ti.func
+def outerProduct(c, r):  # noqa: N802 - GLSL name
+    """GLSL ``outerProduct(c, r)``: the matrix with ``m[i, j] = c[i] * r[j]`` (len(c) rows, len(r) columns)."""
+    return c.outer_product(r)
+
+
+@ti.func
+def transpose(m):
+    """GLSL ``transpose``."""
+    return m.transpose()
+
+
+@ti.func
+def determinant(m):
+    """GLSL ``determinant`` (2x2 to 4x4)."""
+    return m.determinant()
+
+
+@ti.func
+def inverse(m):
+    """GLSL ``inverse`` (2x2 to 4x4)."""
+    return m.inverse()
+
+
+# ------------------------------------------------------------------------------------------------
+# Vector relational (results: i32 vectors of 0/1)
+
+
+@ti.func
+def lessThan(x, y):  # noqa: N802 - GLSL name
+    """GLSL ``lessThan``."""
+    return ti.cast(x < y, ti.i32)
+
+
+@ti.func
+def lessThanEqual(x, y):  # noqa: N802 - GLSL name
+    """GLSL ``lessThanEqual``."""
+    return ti.cast(x <= y, ti.i32)
+
+
+@ti.func
+def greaterThan(x, y):  # noqa: N802 - GLSL name
+    """GLSL ``greaterThan``."""
+    return ti.cast(x > y, ti.i32)
+
+
+@ti.func
+def greaterThanEqual(x, y):  # noqa: N802 - GLSL name
+    """GLSL ``greaterThanEqual``."""
+    return ti.cast(x >= y, ti.i32)
+
+
+@ti.func
+def equal(x, y):
+    """GLSL ``equal`` (false for NaN)."""
+    return ti.cast(x == y, ti.i32)
+
+
+@ti.func
+def notEqual(x, y):  # noqa: N802 - GLSL name
+    """GLSL ``notEqual`` (true for NaN)."""
+    return 1 - ti.cast(x == y, ti.i32)
+
+
+@ti.func
+def any(x):
+    """GLSL ``any`` of a bvec (i32 0/1)."""
+    return ti.cast((x != 0).any(), ti.i32)
+
+
+@ti.func
+def all(x):
+    """GLSL ``all`` of a bvec (i32 0/1)."""
+    return ti.cast((x != 0).all(), ti.i32)
+
+
+@ti.func
+def not_(x):
+    """GLSL ``not`` of a bvec (also the module attribute ``not``)."""
+    return ti.cast(x == 0, ti.i32)
+
+
+globals()["not"] = not_
+
+
+@ti.func
+def vec_equal(a, b):
+    """GLSL ``a == b`` on vectors, matrices (and scalars): one i32 0/1, true when every component is equal."""
+    if ti.static(_is_tensor(a)):
+        return ti.cast((a == b).all(), ti.i32)
+    else:
+        return ti.cast(a == b, ti.i32)
+
+
+@ti.func
+def vec_not_equal(a, b):
+    """GLSL ``a != b`` on vectors, matrices (and scalars): one i32 0/1."""
+    return 1 - vec_equal(a, b)
+
+
+# ------------------------------------------------------------------------------------------------
+# Integer
+
+
+@ti.func
+def idiv(a, b):
+    """GLSL integer ``a / b`` (int/uint scalars or vectors; ``b`` may be a scalar), truncating, never trapping.
+
+    Division by zero gives what Mesa llvmpipe gives: 0 for int, 0xFFFFFFFF for uint; ``INT_MIN / -1`` wraps
+    to INT_MIN.
+    """
+    if ti.static(_is_unsigned(a) or _is_unsigned(b)):
+        z = b == 0
+        return ti.select(z, ti.u32(0xFFFFFFFF), ti.raw_div(a, ti.select(z, ti.u32(1), b)))
+    else:
+        bad = (b == 0) | (b == -1)
+        q = ti.raw_div(a, ti.select(bad, 1, b))
+        return ti.select(b == 0, 0, ti.select(b == -1, -q, q))
+
+
+@ti.func
+def imod(a, b):
+    """GLSL integer ``a % b`` (int/uint scalars or vectors; ``b`` may be a scalar), never trapping.
+
+    As Mesa llvmpipe computes it at run time: the unsigned remainder of the operands' bit patterns (so for
+    non-negative ints it is the truncating remainder; GLSL leaves negative operands undefined), and ``x % 0``
+    gives all ones (-1 for int, 0xFFFFFFFF for uint).
+    """
+    ua = ti.cast(a, ti.u32)
+    ub = ti.cast(b, ti.u32)
+    z = ub == ti.u32(0)
+    m = ti.select(z, ti.u32(0xFFFFFFFF), ti.raw_mod(ua, ti.select(z, ti.u32(1), ub)))
+    if ti.static(_is_unsigned(a) or _is_unsigned(b)):
+        return m
+    else:
+        return ti.bit_cast(m, ti.i32)
+
+
+@ti.func
+def _mask_bits(bits):
+    """u32 with the low ``bits`` bits set (bits in [0, 32])."""
+    return ti.select(bits >= 32, ti.u32(0xFFFFFFFF), (ti.u32(1) << ti.cast(ti.min(bits, 31), ti.u32)) - ti.u32(1))
+
+
+@ti.func
+def bitfieldExtract(value, offset, bits):  # noqa: N802 - GLSL name
+    """GLSL ``bitfieldExtract``: ``bits`` bits from ``offset``, sign-extended for int; 0 when bits == 0."""
+    if ti.static(_is_unsigned(value)):
+        return (value >> ti.cast(ti.min(offset, 31), ti.u32)) & _mask_bits(bits)
+    else:
+        s1 = ti.min(ti.max(32 - offset - bits, 0), 31)
+        s2 = ti.min(32 - bits, 31)
+        return ti.select(bits == 0, 0, (value << s1) >> s2)
+
+
+@ti.func
+def bitfieldInsert(base, insert, offset, bits):  # noqa: N802 - GLSL name
+    """GLSL ``bitfieldInsert``: ``insert``'s low ``bits`` bits replace ``base``'s bits from ``offset``."""
+    dt = ti.static(_dtype_of(base))[0]
+    off = ti.cast(ti.min(offset, 31), ti.u32)
+    mask = ti.select(bits == 0, ti.u32(0), _mask_bits(bits) << off)
+    ub = ti.cast(base, ti.u32)
+    ui = ti.cast(insert, ti.u32)
+    return ti.cast((ub & ~mask) | ((ui << off) & mask), dt)
+
+
+@ti.func
+def bitfieldReverse(value):  # noqa: N802 - GLSL name
+    """GLSL ``bitfieldReverse``."""
+    x = ti.cast(value, ti.u32)
+    x = ((x >> ti.u32(1)) & ti.u32(0x55555555)) | ((x & ti.u32(0x55555555)) << ti.u32(1))
+    x = ((x >> ti.u32(2)) & ti.u32(0x33333333)) | ((x & ti.u32(0x33333333)) << ti.u32(2))
+    x = ((x >> ti.u32(4)) & ti.u32(0x0F0F0F0F)) | ((x & ti.u32(0x0F0F0F0F)) << ti.u32(4))
+    x = ((x >> ti.u32(8)) & ti.u32(0x00FF00FF)) | ((x & ti.u32(0x00FF00FF)) << ti.u32(8))
+    x = (x >> ti.u32(16)) | (x << ti.u32(16))
+    return ti.cast(x, ti.static(_dtype_of(value))[0])
+
+
+@ti.func
+def bitCount(value):  # noqa: N802 - GLSL name
+    """GLSL ``bitCount`` (int result for int and uint)."""
+    return ti.cast(ti.math.popcnt(ti.cast(value, ti.u32)), ti.i32)
+
+
+@ti.func
+def findLSB(value):  # noqa: N802 - GLSL name
+    """GLSL ``findLSB``: index of the lowest set bit, -1 for 0."""
+    u = ti.cast(value, ti.u32)
+    return 31 - ti.cast(ti.math.clz(u & (ti.u32(0) - u)), ti.i32)
+
+
+@ti.func
+def findMSB(value):  # noqa: N802 - GLSL name
+    """GLSL ``findMSB``: highest set bit (int: highest bit differing from the sign bit); -1 for 0 and int -1."""
+    u = ti.cast(value, ti.u32)
+    if ti.static(not _is_unsigned(value)):
+        u = ti.select(value < 0, ~u, u)
+    return 31 - ti.cast(ti.math.clz(u), ti.i32)
+
+
+@ti.func
+def uaddCarry(x, y):  # noqa: N802 - GLSL name
+    """GLSL ``uaddCarry``: returns ``(x + y mod 2^32, carry 0/1)``."""
+    s = x + y
+    return s, ti.cast(s < x, ti.u32)
+
+
+@ti.func
+def usubBorrow(x, y):  # noqa: N802 - GLSL name
+    """GLSL ``usubBorrow``: returns ``(x - y mod 2^32, borrow 0/1)``."""
+    return x - y, ti.cast(x < y, ti.u32)
+
+
+@ti.func
+def umulExtended(x, y):  # noqa: N802 - GLSL name
+    """GLSL ``umulExtended``: returns ``(msb, lsb)`` of the 64-bit product."""
+    p = ti.cast(x, ti.u64) * ti.cast(y, ti.u64)
+    return ti.cast(p >> ti.u64(32), ti.u32), ti.cast(p & ti.u64(0xFFFFFFFF), ti.u32)
+
+
+@ti.func
+def imulExtended(x, y):  # noqa: N802 - GLSL name
+    """GLSL ``imulExtended``: returns ``(msb, lsb)`` of the signed 64-bit product."""
+    p = ti.cast(x, ti.i64) * ti.cast(y, ti.i64)
+    lo = ti.cast(ti.cast(ti.bit_cast(p, ti.u64) & ti.u64(0xFFFFFFFF), ti.u32), ti.i32)
+    return ti.cast(p >> 32, ti.i32), lo

@@ -1,0 +1,143 @@
+"""The Taichi back end at run time: one Taichi runtime per process, compiled shader modules, launches.
+
+:func:`compile_taichi` runs the front end and the code generator, writes the module to the cache folder
+(Taichi reads kernel source through ``inspect``, so modules must be real files), imports it, and returns a
+:class:`TaichiShader` whose :meth:`~TaichiShader.render` takes the same :class:`RenderInputs` as the
+reference and returns (F, H, W, 4) float32 top-down frames. Compiled shaders are cached by source hash
+(in the process, and the module files on disk).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import importlib.util
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from ..sources import ShaderSource
+from .inputs import RenderInputs, pack_uniforms
+
+ARCHES = ("auto", "cpu", "vulkan", "cuda")
+_state: dict[str, Any] = {"arch": None}
+_cache: dict[tuple[str, str], TaichiShader] = {}
+
+
+def cache_dir() -> Path:
+    """Where generated modules live: $GLSLC_CACHE or ~/.cache/glslc."""
+    base = os.environ.get("GLSLC_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "glslc")
+    p = Path(base) / "modules"
+    p.mkdir(parents=True, exist_ok=True)
+    return p
+
+
+def init(arch: str = "cpu") -> str:
+    """Start Taichi once for this process on ``arch`` (auto: cuda, then vulkan, then cpu; never ti.gpu,
+    which probes OpenGL and crashes on headless machines). Returns the arch that runs."""
+    if arch not in ARCHES:
+        raise ValueError(f"unknown arch {arch!r}; choose one of {', '.join(ARCHES)}")
+    if _state["arch"] is not None:
+        if arch not in ("auto", _state["arch"]):
+            raise RuntimeError(f"Taichi already runs on {_state['arch']} in this process; cannot switch to {arch}")
+        return _state["arch"]
+    import taichi as ti
+
+    wanted = {"auto": [ti.cuda, ti.vulkan, ti.cpu], "cpu": ti.cpu, "vulkan": ti.vulkan, "cuda": ti.cuda}[arch]
+    options: dict[str, Any] = dict(default_fp=ti.f32, default_ip=ti.i32, fast_math=False, log_level=ti.ERROR,
+                                   offline_cache=True, offline_cache_file_path=str(cache_dir().parent / "taichi"))
+    extra = os.environ.get("GLSLC_TI_OPTIONS")  # e.g. "opt_level=1,advanced_optimization=0" (experiments)
+    for item in filter(None, (extra or "").split(",")):
+        key, _, value = item.partition("=")
+        options[key.strip()] = int(value) if value.strip().lstrip("-").isdigit() else value.strip()
+    with contextlib.redirect_stdout(io.StringIO()):  # "[Taichi] Starting on arch=..." is ours to report
+        ti.init(arch=wanted, **options)
+    ran = ti.lang.impl.current_cfg().arch
+    name = {ti.x64: "cpu", ti.arm64: "cpu", ti.vulkan: "vulkan", ti.cuda: "cuda"}.get(ran, str(ran))
+    if arch in ("vulkan", "cuda") and name != arch:
+        raise RuntimeError(f"Taichi could not start on {arch} (it fell back to {name})")
+    _state["arch"] = name
+    return name
+
+
+def current_arch() -> str | None:
+    return _state["arch"]
+
+
+def generate(source: ShaderSource) -> str:
+    """The Python module text for a shader (front end + code generator); GlslErrors on errors."""
+    from ..emit import emit_module
+    from ..errors import GlslError, GlslErrors
+    from ..frontend import front_end, map_error
+
+    fe = front_end(source)
+    try:
+        return emit_module(fe)
+    except GlslError as e:
+        raise GlslErrors([map_error(e, fe.wrapped, source.filename)]) from None
+
+
+def _import(path: Path, name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@dataclass
+class TaichiShader:
+    """A shader compiled to a Taichi module, ready to render."""
+
+    source: ShaderSource
+    module: ModuleType
+    path: Path
+    arch: str
+    generate_seconds: float
+    compile_seconds: float | None = None  # set by the first render (Taichi compiles lazily)
+
+    def render(self, inputs: RenderInputs) -> np.ndarray:
+        """Every frame of ``inputs`` in one launch: (F, H, W, 4) float32, top-down."""
+        import taichi as ti
+
+        u = pack_uniforms(inputs, self.module.UNIFORMS)
+        out = np.zeros((len(inputs.frames), inputs.height, inputs.width, 4), dtype=np.float32)
+        t0 = time.perf_counter()
+        self.module.render(out, u, inputs.width, inputs.height)
+        ti.sync()
+        if self.compile_seconds is None:
+            self.compile_seconds = time.perf_counter() - t0
+        return out
+
+
+def compile_taichi(source: ShaderSource, arch: str = "cpu") -> TaichiShader:
+    """Compile (or fetch from the process cache) a shader for the Taichi back end."""
+    ran = init(arch)
+    t0 = time.perf_counter()
+    text = generate(source)
+    digest = hashlib.sha256(text.encode()).hexdigest()[:24]
+    key = (digest, ran)
+    hit = _cache.get(key)
+    if hit is not None:
+        return hit
+    path = cache_dir() / f"glslc_{digest}.py"
+    if not path.exists() or path.read_text() != text:
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(text)
+        os.replace(tmp, path)
+    module = _import(path, f"glslc_generated_{digest}")
+    shader = TaichiShader(source, module, path, ran, time.perf_counter() - t0)
+    _cache[key] = shader
+    return shader
+
+
+def render_taichi(source: ShaderSource, inputs: RenderInputs, arch: str = "cpu") -> np.ndarray:
+    return compile_taichi(source, arch).render(inputs)

@@ -1,0 +1,147 @@
+"""Small Shadertoy shaders that exercise one lowering each; the Taichi output must agree with the reference."""
+
+CASES = {
+    "early_return_in_loop": """
+float firstHit(vec2 p) {
+    for (int i = 0; i < 20; i++) {
+        float r = 0.05 * float(i);
+        if (length(p - 0.5) < r) return r;
+    }
+    return 1.0;
+}
+void mainImage(out vec4 c, in vec2 f) { c = vec4(firstHit(f / iResolution.xy), 0.2, 0.3, 1.0); }
+""",
+    "return_in_nested_loops_and_if": """
+vec3 search(vec2 p) {
+    for (int y = 0; y < 4; y++) {
+        for (int x = 0; x < 4; x++) {
+            vec2 q = vec2(float(x), float(y)) / 4.0;
+            if (distance(p, q) < 0.2) {
+                if (x == y) return vec3(1.0, 0.0, 0.0);
+                return vec3(q, 0.5);
+            }
+        }
+    }
+    return vec3(0.1);
+}
+void mainImage(out vec4 c, in vec2 f) { c = vec4(search(f / iResolution.xy), 1.0); }
+""",
+    "out_inout_into_swizzles_elements_members": """
+struct S { vec3 v; float k; };
+void split(in float x, out float a, inout vec2 b) { a = fract(x * 3.0); b = b.yx * 0.5 + x; }
+void mainImage(out vec4 c, in vec2 f) {
+    vec2 uv = f / iResolution.xy;
+    vec4 acc = vec4(0.0);
+    float arr[3] = float[3](0.0, 0.0, 0.0);
+    S s = S(vec3(0.1), 0.0);
+    split(uv.x, acc.z, acc.xy);
+    split(uv.y, arr[1], s.v.zy);
+    split(uv.x + uv.y, s.k, acc.wx);
+    c = vec4(acc.x + arr[1], acc.z, s.v.y + s.k, 1.0) * 0.5;
+}
+""",
+    "globals_written_by_functions": """
+float counter = 0.0;
+vec3 tint = vec3(0.2, 0.4, 0.6);
+void bump(float x) { counter += x; tint.x = counter; }
+float read() { return counter * 0.5; }
+void mainImage(out vec4 c, in vec2 f) {
+    vec2 uv = f / iResolution.xy;
+    bump(uv.x); bump(uv.y * 0.5);
+    c = vec4(tint.x, read(), tint.z, 1.0);
+}
+""",
+    "for_continue_runs_step_and_do_while": """
+void mainImage(out vec4 c, in vec2 f) {
+    int n = int(f.x) % 7;
+    float s = 0.0;
+    for (int i = 0; i < 10; i++) { if (i == n) continue; s += float(i); }
+    int k = 0; float t = 0.0;
+    do { k++; if (k == 2) continue; t += 1.0; } while (k < n + 2);
+    c = vec4(s / 45.0, t / 9.0, 0.0, 1.0);
+}
+""",
+    "switch_fallthrough_and_default": """
+void mainImage(out vec4 c, in vec2 f) {
+    int m = int(f.x) % 5;
+    vec3 col = vec3(0.0);
+    switch (m) {
+        case 0: col.r += 0.5;
+        case 1: col.g += 0.5; break;
+        case 2: { col.b = 1.0; break; }
+        default: col = vec3(0.2);
+        case 4: col.r += 0.25;
+    }
+    c = vec4(col, 1.0);
+}
+""",
+    "short_circuit_with_effects": """
+int calls = 0;
+bool probe(float x) { calls++; return x > 0.5; }
+void mainImage(out vec4 c, in vec2 f) {
+    vec2 uv = f / iResolution.xy;
+    bool a = uv.x > 0.3 && probe(uv.y);
+    bool b = uv.x > 0.6 || probe(uv.y);
+    float t = uv.y > 0.5 ? float(calls++) : 2.0;
+    c = vec4(float(a), float(b), float(calls) / 3.0 + t * 0.1, 1.0);
+}
+""",
+    "integer_division_wrap_and_bits": """
+void mainImage(out vec4 c, in vec2 f) {
+    ivec2 p = ivec2(f) - 16;
+    int q = p.x / 3 + (p.y + 32) % 5;  // % of negative operands is undefined in GLSL
+    int z = p.x / (p.y - p.y);
+    uint h = uint(p.x + 100) * 2654435761u;
+    h ^= h >> 13u; h *= 0x5bd1e995u; h ^= h >> 15u;
+    c = vec4(float(q & 15) / 15.0, float(h & 255u) / 255.0, float(z != 12345) * 0.5, 1.0);
+}
+""",
+    "matrices_column_major": """
+void mainImage(out vec4 c, in vec2 f) {
+    vec2 uv = f / iResolution.xy - 0.5;
+    mat2 r = mat2(0.8, 0.6, -0.6, 0.8);
+    mat3 m = mat3(1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 10.0);
+    vec3 a = m * vec3(uv, 1.0);
+    vec3 b = vec3(uv, 1.0) * m;
+    mat3 mi = inverse(m);
+    vec2 rv = r * uv + (uv * r) * 0.5 + r[1] * 0.1;
+    c = vec4(fract(a.x * 0.1 + b.y * 0.05), fract(rv + mi[2].xy), 1.0);
+}
+""",
+    "structs_equality_and_arrays": """
+struct P { vec2 a; float b; };
+const vec3 PAL[4] = vec3[4](vec3(1.0, 0.0, 0.0), vec3(0.0, 1.0, 0.0), vec3(0.0, 0.0, 1.0), vec3(1.0));
+void mainImage(out vec4 c, in vec2 f) {
+    int i = int(f.x / iResolution.x * 4.0);
+    P x = P(vec2(1.0, 2.0), 3.0);
+    P y = P(vec2(1.0, 2.0), f.y > 16.0 ? 3.0 : 4.0);
+    float w[5];
+    for (int k = 0; k < 5; k++) w[k] = float(k * k);
+    c = vec4(PAL[i] * (x == y ? 1.0 : 0.5) + w[i] * 0.01, 1.0);
+}
+""",
+    "discard_and_shadowing": """
+float v = 0.25;
+void mainImage(out vec4 c, in vec2 f) {
+    float v = 0.5;
+    { float v = 0.75; c = vec4(v); }
+    if (f.x < 8.0) discard;
+    for (int i = 0; i < 2; i++) { float v = float(i); c.g = v; }
+    c = vec4(c.r, c.g, v, 1.0);
+}
+""",
+}
+
+CASES["arrays_of_structs_and_matrices"] = """
+struct Ball { vec3 c; float r; };
+Ball balls[3];
+mat2 rots[2] = mat2[2](mat2(1.0, 0.0, 0.0, 1.0), mat2(0.0, 1.0, -1.0, 0.0));
+void mainImage(out vec4 col, in vec2 f) {
+    vec2 uv = f / iResolution.xy;
+    for (int i = 0; i < 3; i++) balls[i] = Ball(vec3(float(i) * 0.4, 0.5, 0.2), 0.1 + 0.05 * float(i));
+    balls[1].c.y = 0.25;
+    Ball b = balls[int(uv.x * 2.99)];
+    vec2 q = rots[int(uv.y * 1.99)] * (uv - 0.5);
+    col = vec4(b.c.xy + q * b.r, b.r, 1.0);
+}
+"""

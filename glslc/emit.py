@@ -347,6 +347,7 @@ class Emitter:
             "import taichi as ti",
             "",
             "from glslc.runtime import glsl as G",
+            "from glslc.runtime import textures as T",
             "",
         ]
         for t in self._structs_in_order():
@@ -358,7 +359,7 @@ class Emitter:
         if self.struct_names:
             head.append("")
         tail = ["", "", 'if __name__ == "__main__":', "    from glslc.runtime.standalone import main",
-                "", "    main(render, UNIFORMS, OUTPUT_KIND)", ""]
+                "", "    main(render, UNIFORMS, OUTPUT_KIND, CHANNELS)", ""]
         return "\n".join(head + ["", ""] + body + kernel + tail)
 
     def _structs_in_order(self) -> list[Type]:
@@ -402,15 +403,14 @@ class Emitter:
         params = []
         outs: list[tuple[str, Type]] = []
         for (name, t, qual), prm in zip(f.params, d.proto.params, strict=False):
-            if t.kind == "sampler":
-                continue  # channels are resolved at compile time, not passed
             var = self.c.symbols.get(prm)
             pname = self.var_name(var) if var is not None else namer.fresh(name or "unused")
-            params.append(pname)
+            # a sampler is a texture slot object, passed through as a template (resolved at compile time)
+            params.append(f"{pname}: ti.template()" if t.kind == "sampler" else pname)
             if qual in ("out", "inout"):
                 outs.append((pname, t))
         for g in usage.reads:
-            params.append(self.var_name(g))
+            params.append(f"{self.var_name(g)}: ti.template()" if g.type.kind == "sampler" else self.var_name(g))
         self.ctx.writes = list(usage.writes)
         self.ctx.out_params = outs
         self.line("@ti.func")
@@ -999,8 +999,6 @@ class Emitter:
         args = []
         outs: list[tuple[A.Expr, Type]] = []
         for a, (_, pt, q) in zip(e.args, f.params, strict=True):
-            if pt.kind == "sampler":
-                continue
             if q == "out":
                 args.append(self.zero(pt, a))
             else:
@@ -1054,9 +1052,27 @@ class Emitter:
             k += 1
         return f"{res}[0]" if sig.ret.kind != "void" else ""
 
+    _TEX2D = {"texture": "texture", "texture2D": "texture", "textureLod": "texture_lod",
+              "texture2DLod": "texture_lod", "textureGrad": "texture_grad", "texelFetch": "texel_fetch",
+              "textureSize": "texture_size", "textureQueryLevels": "texture_query_levels"}
+
     def texture_call(self, e: A.Call, sig: Signature, args: list[str]) -> str:
-        """Channels are unbound in this version of the back end: GL (Mesa) semantics for that case."""
+        """2D float samplers go through the channel's texture slot (:mod:`glslc.runtime.textures`); other
+        sampler kinds can only be unbound (GL's constants for that case)."""
         name = sig.name
+        stype = sig.params[0].base if sig.params and sig.params[0].kind == "sampler" else ""
+        fn = self._TEX2D.get(name)
+        if stype == "sampler2D" and fn is not None:
+            slot = args[0]
+            rest = args[1:]
+            if fn == "texture" and len(rest) == 2:  # texture(s, uv, bias): no derivatives yet, LOD 0 + bias
+                return f"T.texture_bias({slot}, {rest[0]}, 0.0, {rest[1]})"
+            if fn in ("texture_size",) and not rest:
+                rest = ["0"]
+            return f"T.{fn}({slot}, {', '.join(rest)})"
+        if stype == "sampler2D" and name.startswith(("textureOffset", "textureProj", "textureGather",
+                                                     "textureLodOffset", "texelFetchOffset", "textureGradOffset")):
+            raise self.err(f"the Taichi back end does not support '{name}' yet", e)
         if name in ("textureSize",):
             n = sig.ret.size if sig.ret.kind == "vector" else 1
             return f"ti.Vector([{', '.join(['1'] * n)}], dt=ti.i32)" if n > 1 else "1"
@@ -1173,9 +1189,16 @@ class Emitter:
             extra = {n: roles.get(r, r) for n, r in uniforms_for_mode(self.fe.source.twigl_mode or "").items()}
         layout = UniformLayout()
         outputs = []
+        samplers = [v for v in self.c.globals if v.type.kind == "sampler"]
+        channels = []
+        for i, v in enumerate(samplers):
+            m = re.fullmatch(r"iChannel([0-3])", v.name)
+            role = extra.get(v.name)
+            channels.append(-1 if role == "backbuffer" else int(m.group(1)) if m else i)
+        slot_params = "".join(f", {self.var_name(v)}: ti.template()" for v in samplers)
         self.line("@ti.kernel")
         self.line("def render(out: ti.types.ndarray(dtype=ti.f32, ndim=4), "
-                  "u: ti.types.ndarray(dtype=ti.f32, ndim=2), width: ti.i32, height: ti.i32):")
+                  f"u: ti.types.ndarray(dtype=ti.f32, ndim=2), width: ti.i32, height: ti.i32{slot_params}):")
         with self.indented():
             self.line("for k, py, px in ti.ndrange(out.shape[0], height, width):")
             with self.indented():
@@ -1235,6 +1258,7 @@ class Emitter:
         self.lines.append("")
         self.lines.append(f"UNIFORMS = {layout.describe()!r}")
         self.lines.append(f"OUTPUT_KIND = {self.fe.source.dialect_name!r}")
+        self.lines.append(f"CHANNELS = {channels!r}  # the channel each sampler parameter of render() reads")
 
     def call_main(self, main: Function) -> None:
         usage = self.usage[id(main)]

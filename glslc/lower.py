@@ -88,7 +88,7 @@ DISCARD = Var("_discard", Type("scalar", "int"), "builtin", uid=-1)
 
 
 def _is_shader_global(v: Var) -> bool:
-    return v.kind in ("global", "builtin") and v.type.kind != "sampler"
+    return v.kind in ("global", "builtin")
 
 
 def global_usage(checked: CheckResult, order: list[Function]) -> dict[int, Usage]:

@@ -27,10 +27,6 @@ class Shader:
                channels: Sequence[Channel | None] | None = None) -> np.ndarray:
         inputs = RenderInputs(size[0], size[1], make_frames(list(times), frame=frame, mouse=mouse),
                               list(channels or [None] * 4))
-        if self.backend == "gl":
-            return self._compiled.render(inputs)  # type: ignore[attr-defined]
-        if any(ch is not None for ch in inputs.channels):
-            raise NotImplementedError("the Taichi backend cannot sample bound channel images yet")
         return self._compiled.render(inputs)  # type: ignore[attr-defined]
 
 

@@ -24,9 +24,6 @@ def render(source: ShaderSource, inputs: RenderInputs, backend: str = "taichi", 
     if backend == "taichi":
         from .taichi_backend import compile_taichi
 
-        if any(ch is not None for ch in inputs.channels):
-            raise BackendUnavailable("the Taichi backend cannot sample bound channel images yet; "
-                                     "use --backend gl for shaders with --channelN")
         try:
             return compile_taichi(source, arch).render(inputs)
         except RuntimeError as e:

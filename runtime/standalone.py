@@ -8,7 +8,7 @@ import sys
 import numpy as np
 
 
-def main(render, uniforms: dict, kind: str) -> None:
+def main(render, uniforms: dict, kind: str, channels: list[int]) -> None:
     """Parse the command line of a generated module and render with its kernel."""
     from .inputs import RenderInputs, make_frames, pack_uniforms
     from .output import save_frames
@@ -28,6 +28,9 @@ def main(render, uniforms: dict, kind: str) -> None:
     inputs = RenderInputs(w, h, make_frames(times))
     u = pack_uniforms(inputs, uniforms)
     out = np.zeros((len(times), h, w, 4), dtype=np.float32)
-    render(out, u, w, h)
+    from . import textures as T
+
+    unbound = T.make_slot(None)
+    render(out, u, w, h, *[unbound for _ in channels])
     paths = save_frames(out, args.output, single=args.times is None)
     print(f"wrote {', '.join(map(str, paths))}", file=sys.stderr)

@@ -103,6 +103,27 @@ class TaichiShader:
     arch: str
     generate_seconds: float
     compile_seconds: float | None = None  # set by the first render (Taichi compiles lazily)
+    _slots: dict | None = None
+
+    def _slot(self, index: int, channel):
+        """The texture slot of a channel: reused (updated in place) while the image's sampler settings and
+        size allow, so that a new image of the same kind does not recompile the kernel."""
+        from . import textures as T
+
+        if channel is None:
+            return _unbound_slot()
+        if self._slots is None:
+            self._slots = {}
+        slot = self._slots.get(index)
+        if slot is not None and slot.filter == channel.filter and slot.wrap == channel.wrap and slot.fits(channel):
+            if getattr(slot, "_channel", None) is not channel:
+                T.update_slot(slot, channel)
+                slot._channel = channel
+            return slot
+        slot = T.make_slot(channel)
+        slot._channel = channel
+        self._slots[index] = slot
+        return slot
 
     def render(self, inputs: RenderInputs) -> np.ndarray:
         """Every frame of ``inputs`` in one launch: (F, H, W, 4) float32, top-down."""
@@ -110,12 +131,25 @@ class TaichiShader:
 
         u = pack_uniforms(inputs, self.module.UNIFORMS)
         out = np.zeros((len(inputs.frames), inputs.height, inputs.width, 4), dtype=np.float32)
+        slots = [self._slot(c, inputs.channels[c] if 0 <= c < len(inputs.channels) else None)
+                 for c in self.module.CHANNELS]
         t0 = time.perf_counter()
-        self.module.render(out, u, inputs.width, inputs.height)
+        self.module.render(out, u, inputs.width, inputs.height, *slots)
         ti.sync()
         if self.compile_seconds is None:
             self.compile_seconds = time.perf_counter() - t0
         return out
+
+
+_UNBOUND: list = []
+
+
+def _unbound_slot():
+    from . import textures as T
+
+    if not _UNBOUND:
+        _UNBOUND.append(T.make_slot(None))
+    return _UNBOUND[0]
 
 
 def compile_taichi(source: ShaderSource, arch: str = "cpu") -> TaichiShader:

@@ -181,3 +181,37 @@ def test_bound_channel_sampling_agrees(filt, wrap):
             continue  # texture() needs derivatives for its LOD, which the Taichi back end does not have yet
         fr = match_fractions(compile_taichi(src).render(inputs), render_gl(src, inputs))
         assert min(fr) >= 0.99, (src.name, fr)
+
+
+def _vulkan_available() -> bool:
+    import shutil
+
+    return shutil.which("vulkaninfo") is not None or any(
+        p.exists() for p in __import__("pathlib").Path("/usr/share/vulkan/icd.d").glob("lvp_icd*.json"))
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("gl")
+def test_bundled_shaders_agree_on_vulkan(tmp_path):
+    """Taichi on Vulkan (Mesa lavapipe on a machine without a GPU; .ci/run installs mesa-vulkan-drivers)."""
+    if not _vulkan_available():
+        pytest.skip("no Vulkan driver (apt-get install mesa-vulkan-drivers)")
+    from glslc.runtime.gl import render_gl
+
+    out = tmp_path / "vk.npz"
+    names = [n for n in BUNDLED]
+    p = subprocess.run([sys.executable, str(SHADERS.parent / "tests" / "render_worker.py"), "vulkan", str(out), "64",
+                        *[str(SHADERS / n) for n in names]], capture_output=True, text=True, timeout=900)
+    assert p.returncode == 0, p.stderr[-3000:]
+    got = np.load(out)
+    if "error:init" in got:
+        pytest.skip(f"Taichi cannot start on Vulkan here: {got['error:init']}")
+    assert str(got["arch"]) == "vulkan"
+    errors = {k: str(got[k]) for k in got.files if k.startswith("error:")}
+    assert not errors, errors
+    bad = {}
+    for n in names:
+        fr = match_fractions(got[n], render_gl(load_source(SHADERS / n), RenderInputs.conformance(64, 64)))
+        if verdict(fr) != "agree":
+            bad[n] = fr
+    assert not bad, bad

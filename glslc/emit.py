@@ -35,7 +35,16 @@ from .builtins import Signature
 from .checker import CheckResult, Function, Var
 from .errors import GlslError
 from .frontend import FrontEndResult
-from .lower import DISCARD, Usage, function_order, global_usage, has_effects, returns_inside_control_flow, unsupported
+from .lower import (
+    DISCARD,
+    Usage,
+    function_order,
+    global_usage,
+    has_effects,
+    returns_inside_control_flow,
+    unsupported,
+    writes_something,
+)
 from .types import BOOL, FLOAT, INT, Type, array, scalar, vector
 
 _DT = {"float": "ti.f32", "int": "ti.i32", "uint": "ti.u32", "bool": "ti.i32", "double": "ti.f64"}
@@ -662,7 +671,8 @@ class Emitter:
                 test = f"{matched} or not {hit}"
             else:
                 test = f"{matched} or {sel} == {self.ex(c.value)}"
-            self.line(f"if not {brk} and ({test}):")
+            stop = f"({brk} or _ret)" if self.ctx.single_exit and _contains_return(s) else brk
+            self.line(f"if not {stop} and ({test}):")
             with self.indented():
                 self.line(f"{matched} = 1")
                 self.block(c.body)
@@ -734,6 +744,18 @@ class Emitter:
             if sw is not None:
                 if bt.kind == "scalar":
                     return self.store(target.base, f"({value})" if len(sw) == 1 else f"({value})[0]")
+                # Write components in place where the base is a variable: Taichi 1.7.4 (cpu) was seen to
+                # drop the write-back of a copy-modify-copy sequence that follows a loop.
+                if isinstance(target.base, A.Ident):
+                    tmp = self.ex(target.base)
+                    if len(sw) == 1:
+                        self.line(f"{tmp}[{sw[0]}] = {value}")
+                    else:
+                        val = self.fresh("s")
+                        self.line(f"{val} = {value}")
+                        for k, comp in enumerate(sw):
+                            self.line(f"{tmp}[{comp}] = {val}[{k}]")
+                    return self.ex(target)
                 tmp = self.fresh("v")
                 self.line(f"{tmp} = {self.ex(target.base)}")
                 if len(sw) == 1:
@@ -745,6 +767,9 @@ class Emitter:
                         self.line(f"{tmp}[{comp}] = {val}[{k}]")
                 self.store(target.base, tmp)
                 return self.ex(target)
+            if isinstance(target.base, A.Ident):
+                self.line(f"{self.ex(target.base)}.{self.field_name(bt, target.name)} = {value}")
+                return self.ex(target)
             tmp = self.fresh("s")
             self.line(f"{tmp} = {self.ex(target.base)}")
             self.line(f"{tmp}.{self.field_name(bt, target.name)} = {value}")
@@ -753,8 +778,12 @@ class Emitter:
         if isinstance(target, A.Index):
             bt = target.base.ty
             idx = self.index_code(target.index)
-            tmp = self.fresh("a")
-            self.line(f"{tmp} = {self.ex(target.base)}")
+            in_place = isinstance(target.base, A.Ident)
+            if in_place:
+                tmp = self.ex(target.base)
+            else:
+                tmp = self.fresh("a")
+                self.line(f"{tmp} = {self.ex(target.base)}")
             if bt.kind == "vector":
                 self.line(f"{tmp}[{idx}] = {value}")
             elif bt.kind == "array":
@@ -766,7 +795,8 @@ class Emitter:
                     self.line(f"{tmp}[{r}, {idx}] = {val}[{r}]")
             else:
                 raise self.err(f"the Taichi back end cannot write into {bt} yet", target)
-            self.store(target.base, tmp)
+            if not in_place:
+                self.store(target.base, tmp)
             return self.ex(target)
         raise self.err("the Taichi back end cannot write into this expression", target)
 
@@ -791,6 +821,19 @@ class Emitter:
             cols = [self.rvalue(x, t.column) for x in e.items]
             return self.matrix_from_columns(cols, t)
         return self.rvalue(e.items[0], t)
+
+    def ordered(self, items: list[tuple[A.Expr, Any]]) -> list[str]:
+        """Codes of operands evaluated left to right: when a later operand writes something (``c = ...``,
+        ``i++``, an out argument), the earlier ones are read into temporaries first."""
+        out = []
+        for i, (e, make) in enumerate(items):
+            code = make()
+            if any(writes_something(x, self.c, self.usage) for x, _ in items[i + 1:]) and not _is_literal(code):
+                name = self.fresh("o")
+                self.line(f"{name} = {code}")
+                code = name
+            out.append(code)
+        return out
 
     def hoist(self, code: str, hint: str = "t") -> str:
         if _is_plain_name(code) or _is_literal(code):
@@ -871,8 +914,7 @@ class Emitter:
             with self.indented():
                 self.line(f"{res} = {self.ex(e.rhs)}")
             return res
-        a = self.ex(e.lhs)
-        b = self.ex(e.rhs)
+        a, b = self.ordered([(e.lhs, lambda: self.ex(e.lhs)), (e.rhs, lambda: self.ex(e.rhs))])
         return self.binary_code(op, a, e.lhs.ty, b, e.rhs.ty, e.ty, e)
 
     def binary_code(self, op: str, a: str, at: Type, b: str, bt: Type, rt: Type, node: A.Node) -> str:
@@ -998,13 +1040,15 @@ class Emitter:
         usage = self.usage[id(f)]
         args = []
         outs: list[tuple[A.Expr, Type]] = []
+        items = []
         for a, (_, pt, q) in zip(e.args, f.params, strict=True):
             if q == "out":
-                args.append(self.zero(pt, a))
+                items.append((a, lambda pt=pt, a=a: self.zero(pt, a)))
             else:
-                args.append(self.rvalue(a, pt))
+                items.append((a, lambda pt=pt, a=a: self.rvalue(a, pt)))
             if q in ("out", "inout"):
                 outs.append((a, pt))
+        args = self.ordered(items)
         for g in usage.reads:
             args.append(self.var_name(g))
         call = f"{self.fn_names[id(f)]}({', '.join(args)})"
@@ -1033,7 +1077,8 @@ class Emitter:
 
     def builtin_call(self, e: A.Call, sig: Signature) -> str:
         name = sig.name
-        args = [self.rvalue(a, pt) for a, pt in zip(e.args, sig.params, strict=True)]
+        args = self.ordered([(a, lambda a=a, pt=pt: self.rvalue(a, pt)) for a, pt in zip(e.args, sig.params,
+                                                                                         strict=True)])
         if name.startswith(("texture", "texel")):
             return self.texture_call(e, sig, args)
         if name == "mix" and sig.params[2].base == "bool":
@@ -1095,7 +1140,8 @@ class Emitter:
             return f"{self.struct_name(t)}({parts})"
         if t.kind == "array" and t.element is not None:
             return self.array_value([self.rvalue(a, t.element) for a in e.args], t.element, e)
-        args = [(self.ex(a), a.ty) for a in e.args]
+        codes = self.ordered([(a, lambda a=a: self.ex(a)) for a in e.args])
+        args = list(zip(codes, [a.ty for a in e.args], strict=True))
         if t.kind == "scalar":
             code, at = args[0]
             if at.kind != "scalar":

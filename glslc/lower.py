@@ -212,3 +212,20 @@ def unsupported(checked: CheckResult) -> GlslError | None:
         if isinstance(n, A.FunctionProto) and n.params:
             pass
     return None
+
+
+def writes_something(e: A.Expr, checked: CheckResult, usage: dict[int, Usage]) -> bool:
+    """Whether evaluating ``e`` writes a variable (assignment, ``++``, an out argument, a global written by a
+    called function): operands evaluated before it must then be read before it runs."""
+    for n in A.walk(e):
+        if isinstance(n, (A.Assign, A.PreIncDec, A.PostIncDec)):
+            return True
+        if isinstance(n, A.Call):
+            t = checked.calls.get(n)
+            if isinstance(t, Function):
+                u = usage.get(id(t))
+                if any(p[2] != "in" for p in t.params) or (u is not None and u.writes):
+                    return True
+            elif t is not None and hasattr(t, "qualifiers") and any(q != "in" for q in t.qualifiers):
+                return True
+    return False

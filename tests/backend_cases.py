@@ -145,3 +145,38 @@ void mainImage(out vec4 col, in vec2 f) {
     col = vec4(b.c.xy + q * b.r, b.r, 1.0);
 }
 """
+
+CASES["return_inside_switch"] = """
+vec3 pick(int i) {
+    switch (i) {
+        case 0: return vec3(1.0, 0.0, 0.0);
+        case 1: return vec3(0.0, 1.0, 0.0);
+        default: break;
+    }
+    return vec3(0.0, 0.0, 1.0);
+}
+void mainImage(out vec4 c, in vec2 f) { c = vec4(pick(int(f.x) % 3), 1.0); }
+"""
+
+CASES["effects_inside_expressions_keep_order"] = """
+float g(vec2 p) { return length(p) - 0.3; }
+void mainImage(out vec4 o, in vec2 f) {
+    vec2 p = f / iResolution.xy - 0.5;
+    vec2 c;
+    vec2 q = vec2(0.01, 0.0);
+    vec2 n = vec2(g(p + (c = q.xy)) - g(p - c), g(p + (c = q.yx)) - g(p - c));
+    int i = 0;
+    float s = float(i++) + float(i++) * 2.0 + float(i);
+    o = vec4(n * 20.0 + 0.5, s / 10.0, 1.0);
+}
+"""
+
+CASES["swizzle_write_after_loop"] = """
+void mainImage(out vec4 c, in vec2 f) {
+    c = vec4(0.2);
+    float acc = 0.0;
+    for (float j = 0.0; j < 5.0; j++) acc += j * 0.01;
+    c.rgb = sin(f.xyx / iResolution.xyx * 3.0 + acc) * 0.5 + 0.5;
+    c.a = 1.0;
+}
+"""

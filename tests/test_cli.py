@@ -79,7 +79,7 @@ def test_bad_inputs_give_one_line_and_status_2(shader, tmp_path, capsys):
         (["render", shader, "-o", tmp_path / "o.png", "--channel0", bad_img], "cannot read image"),
         (["render", shader, "-o", tmp_path / "nodir" / "o.png"], "output folder does not exist"),
         (["render", shader, "-o", tmp_path / "o.xyz"], "unknown image type"),
-        (["render", shader, "-o", tmp_path / "o.png", "--backend", "taichi"], "not built yet"),
+        (["render", shader, "-o", tmp_path / "o.png", "--arch", "cuda"], "could not start on cuda"),
     ]
     for argv, message in cases:
         code, out, err = run(capsys, *argv)

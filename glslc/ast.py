@@ -638,9 +638,9 @@ class _Printer:
         if isinstance(e, Index):
             return f"{self.expr(e.base, PREC_POSTFIX)}[{self.expr(e.index)}]"
         if isinstance(e, Field):
-            return f"{self.expr(e.base, PREC_POSTFIX)}.{e.name}"
+            return f"{self._member_base(e.base)}.{e.name}"
         if isinstance(e, Length):
-            return f"{self.expr(e.base, PREC_POSTFIX)}.length()"
+            return f"{self._member_base(e.base)}.length()"
         if isinstance(e, Call):
             callee = e.callee if isinstance(e.callee, str) else self.type_spec(e.callee)
             return f"{callee}({', '.join(self.expr(a, PREC_ASSIGN) for a in e.args)})"
@@ -649,6 +649,11 @@ class _Printer:
         raise TypeError(f"not an expression: {type(e).__name__}")
 
     # -- types and declarations --
+    def _member_base(self, base: Node) -> str:
+        text = self.expr(base, PREC_POSTFIX)
+        # `1 .x` must not print as `1.x`, which reads back as the float `1.` and a name
+        return f"({text})" if isinstance(base, (IntLit, FloatLit)) and not text.startswith("(") else text
+
     def dims(self, dims: list[Expr | None]) -> str:
         return "".join("[]" if d is None else f"[{self.expr(d, PREC_TERNARY)}]" for d in dims)
 

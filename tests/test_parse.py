@@ -687,3 +687,7 @@ def test_corpus_parses() -> None:
         print("  FAIL", f)
     assert rate >= 0.995, "\n".join(failures[:20])
     assert median_ms < 30
+
+
+def test_member_of_a_number_round_trips() -> None:
+    roundtrip("void main() { float a = 1 .x + 2.0 .x; int n = 3 .length(); }")

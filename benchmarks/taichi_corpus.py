@@ -94,9 +94,9 @@ def main() -> int:
                   if r.get("ours_frame_s") and r.get("ref_frame_s")]
         if ratios:
             gm = math.exp(sum(math.log(x) for x in ratios) / len(ratios))
+            med = statistics.median(r["ours_frame_s"] for r in ok if r.get("ours_frame_s"))
             print(f"render time per frame at {args.timing_size}x{args.timing_size}: geometric-mean ratio "
-                  f"Taichi/llvmpipe {gm:.2f} over {len(ratios)} shaders (target <= 2); "
-                  f"median Taichi {1000 * statistics.median(r['ours_frame_s'] for r in ok if r.get('ours_frame_s')):.1f} ms")
+                  f"Taichi/llvmpipe {gm:.2f} over {len(ratios)} shaders (target <= 2); median Taichi {1000 * med:.1f} ms")
     fails = [r for r in counted if r["verdict"] == "fail"]
     kinds = collections.Counter(kind_of(r.get("ours_error", "")) for r in fails)
     if kinds:
@@ -107,7 +107,7 @@ def main() -> int:
     if div:
         print("\ndiverging (lowest match first):")
         for r in sorted(div, key=lambda r: min(r["match"]))[: args.show]:
-            print(f"  {r['id']}: match {['%.3f' % m for m in r['match']]} max diff {r['max_diff']}")
+            print(f"  {r['id']}: match {[f'{m:.3f}' for m in r['match']]} max diff {r['max_diff']}")
     return 0
 
 

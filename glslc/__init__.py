@@ -19,5 +19,5 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
-__all__ = ["compile_shader", "Shader", "GlslError", "GlslErrors", "InputError", "ShaderSource", "Span", "detect_dialect", "from_text",
-           "load_source", "__version__"]
+__all__ = ["compile_shader", "Shader", "GlslError", "GlslErrors", "InputError", "ShaderSource", "Span",
+           "detect_dialect", "from_text", "load_source", "__version__"]

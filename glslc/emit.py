@@ -26,9 +26,10 @@ import keyword
 import math
 import re
 import struct as _struct
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from . import ast as A
 from .builtins import Signature
@@ -36,8 +37,10 @@ from .checker import CheckResult, Function, Var
 from .errors import GlslError
 from .frontend import FrontEndResult
 from .lower import (
+    DERIV_VARS,
     DISCARD,
     Usage,
+    derivative_calls,
     function_order,
     global_usage,
     has_effects,
@@ -45,7 +48,7 @@ from .lower import (
     unsupported,
     writes_something,
 )
-from .types import BOOL, FLOAT, INT, Type, array, scalar, vector
+from .types import BOOL, INT, Type, array, scalar
 
 _DT = {"float": "ti.f32", "int": "ti.i32", "uint": "ti.u32", "bool": "ti.i32", "double": "ti.f64"}
 _SAFE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
@@ -324,6 +327,11 @@ class Emitter:
         self.usage = global_usage(self.c, self.order)
         self.global_names[DISCARD.uid] = "_discard"
         self.module_namer.taken.add("_discard")
+        for v in DERIV_VARS:
+            self.global_names[v.uid] = v.name
+            self.module_namer.taken.add(v.name)
+        self.deriv_sites = {id(c): i for i, c in enumerate(derivative_calls(self.c))}
+        self.deriv_slots = 0
         for v in self.c.globals:
             self.global_names[v.uid] = self.module_namer.fresh(v.name)
         for _, v in self.builtin_vars_used():
@@ -357,6 +365,7 @@ class Emitter:
             "",
             "from glslc.runtime import glsl as G",
             "from glslc.runtime import textures as T",
+            "from glslc.runtime import derivs as D",
             "",
         ]
         for t in self._structs_in_order():
@@ -368,7 +377,7 @@ class Emitter:
         if self.struct_names:
             head.append("")
         tail = ["", "", 'if __name__ == "__main__":', "    from glslc.runtime.standalone import main",
-                "", "    main(render, UNIFORMS, OUTPUT_KIND, CHANNELS)", ""]
+                "", "    main(render, UNIFORMS, OUTPUT_KIND, CHANNELS, DERIVATIVE_SLOTS)", ""]
         return "\n".join(head + ["", ""] + body + kernel + tail)
 
     def _structs_in_order(self) -> list[Type]:
@@ -425,11 +434,12 @@ class Emitter:
         self.line("@ti.func")
         self.line(f"def {self.fn_names[id(f)]}({', '.join(params)}):  # GLSL line {d.proto.span.line}")
         with self.indented():
-            for (name, t, qual), prm in zip(f.params, d.proto.params, strict=False):
+            for (_, t, qual), prm in zip(f.params, d.proto.params, strict=False):
                 var = self.c.symbols.get(prm)
                 if qual == "out" and var is not None:
                     self.line(f"{self.var_name(var)} = {self.zero(t, prm)}")
-                elif var is not None and t.kind in ("scalar", "vector", "matrix", "array") and _assigned(d, var, self.c):
+                elif (var is not None and t.kind in ("scalar", "vector", "matrix", "array")
+                      and _assigned(d, var, self.c)):
                     # a parameter the body writes: make it a typed Taichi variable (literals arrive as Python
                     # numbers, which cannot change inside Taichi control flow)
                     pn = self.var_name(var)
@@ -826,7 +836,7 @@ class Emitter:
         """Codes of operands evaluated left to right: when a later operand writes something (``c = ...``,
         ``i++``, an out argument), the earlier ones are read into temporaries first."""
         out = []
-        for i, (e, make) in enumerate(items):
+        for i, (_, make) in enumerate(items):
             code = make()
             if any(writes_something(x, self.c, self.usage) for x, _ in items[i + 1:]) and not _is_literal(code):
                 name = self.fresh("o")
@@ -1075,8 +1085,71 @@ class Emitter:
             return self.hoist(value)
         return ""
 
+    def derivative(self, e: A.Call, sig: Signature, arg: str) -> str:
+        """A derivative call site: record its argument (pass 0) or difference the quad's (pass 1)."""
+        from .lower import DERIVATIVE_BUILTINS  # noqa: F401 - the names handled here
+
+        t: Type = sig.ret
+        comps = t.size if t.kind == "vector" else 1
+        site = self.deriv_sites[id(e)]
+        base = self.deriv_slots
+        from_mod = 8  # glslc.runtime.derivs.MAX_OCCURRENCES
+        self.deriv_slots += comps * from_mod
+        v = self.hoist(arg, "dv")
+        vec = v if comps > 1 else f"ti.Vector([{v}])"
+        occ = self.fresh("oc")
+        res = self.fresh("d")
+        self.line(f"{occ} = ti.min(_dcnt[{site}], {from_mod - 1})")
+        self.line(f"_dcnt[{site}] = _dcnt[{site}] + 1")
+        self.line(f"{res} = {self.zero(t, e)}")
+        self.line("if ti.static(_dmode == 0):")
+        with self.indented():
+            self.line(f"D.record(_dbuf, _pix, {base} + {occ} * {comps}, {vec})")
+        self.line("else:")
+        with self.indented():
+            kind = sig.name.replace("Fine", "").replace("Coarse", "")
+            args = f"(_dbuf, _pix, {base} + {occ} * {comps}, {vec}, _ddim)"
+            if kind == "dFdx":
+                expr = f"D.ddx{args}"
+            elif kind == "dFdy":
+                expr = f"D.ddy{args}"
+            else:
+                expr = f"ti.abs(D.ddx{args}) + ti.abs(D.ddy{args})"
+            self.line(f"{res} = {expr}" if comps > 1 else f"{res} = ({expr})[0]")
+        return res
+
+    def texture_site(self, e: A.Call, slot: str, rest: list[str]) -> str:
+        """``texture(s, uv[, bias])``: on a channel with mipmaps, the LOD comes from the quad's uv
+        differences (record/replay, see glslc.runtime.derivs); otherwise it is level 0 as GL magnifies."""
+        site = self.deriv_sites[id(e)]
+        base = self.deriv_slots
+        self.deriv_slots += 2 * 8
+        uv = self.hoist(rest[0], "uv")
+        bias = rest[1] if len(rest) > 1 else "0.0"
+        occ = self.fresh("oc")
+        res = self.fresh("tx")
+        self.line(f"{occ} = ti.min(_dcnt[{site}], 7)")
+        self.line(f"_dcnt[{site}] = _dcnt[{site}] + 1")
+        self.line(f"{res} = ti.Vector.zero(ti.f32, 4)")
+        self.line(f"if ti.static({slot}.bound and {slot}.filter == 'mipmap'):")
+        with self.indented():
+            self.line("if ti.static(_dmode == 0):")
+            with self.indented():
+                self.line(f"D.record(_dbuf, _pix, {base} + {occ} * 2, {uv})")
+                self.line(f"{res} = T.texture_bias({slot}, {uv}, 0.0, {bias})")
+            self.line("else:")
+            with self.indented():
+                a = f"(_dbuf, _pix, {base} + {occ} * 2, {uv}, _ddim)"
+                self.line(f"{res} = T.texture_grad_bias({slot}, {uv}, D.ddx_coarse{a}, D.ddy_coarse{a}, {bias})")
+        self.line("else:")
+        with self.indented():
+            self.line(f"{res} = T.texture_bias({slot}, {uv}, 0.0, {bias})")
+        return res
+
     def builtin_call(self, e: A.Call, sig: Signature) -> str:
         name = sig.name
+        if id(e) in self.deriv_sites and not name.startswith("texture"):
+            return self.derivative(e, sig, self.rvalue(e.args[0], sig.params[0]))
         args = self.ordered([(a, lambda a=a, pt=pt: self.rvalue(a, pt)) for a, pt in zip(e.args, sig.params,
                                                                                          strict=True)])
         if name.startswith(("texture", "texel")):
@@ -1110,8 +1183,8 @@ class Emitter:
         if stype == "sampler2D" and fn is not None:
             slot = args[0]
             rest = args[1:]
-            if fn == "texture" and len(rest) == 2:  # texture(s, uv, bias): no derivatives yet, LOD 0 + bias
-                return f"T.texture_bias({slot}, {rest[0]}, 0.0, {rest[1]})"
+            if fn == "texture" and id(e) in self.deriv_sites:
+                return self.texture_site(e, slot, rest)
             if fn in ("texture_size",) and not rest:
                 rest = ["0"]
             return f"T.{fn}({slot}, {', '.join(rest)})"
@@ -1242,6 +1315,8 @@ class Emitter:
             role = extra.get(v.name)
             channels.append(-1 if role == "backbuffer" else int(m.group(1)) if m else i)
         slot_params = "".join(f", {self.var_name(v)}: ti.template()" for v in samplers)
+        if self.deriv_sites:
+            slot_params += ", _dbuf: ti.types.ndarray(dtype=ti.f32, ndim=4), _dmode: ti.template()"
         self.line("@ti.kernel")
         self.line("def render(out: ti.types.ndarray(dtype=ti.f32, ndim=4), "
                   f"u: ti.types.ndarray(dtype=ti.f32, ndim=2), width: ti.i32, height: ti.i32{slot_params}):")
@@ -1249,6 +1324,10 @@ class Emitter:
             self.line("for k, py, px in ti.ndrange(out.shape[0], height, width):")
             with self.indented():
                 self.line("_discard = 0")
+                if self.deriv_sites:
+                    self.line("_pix = ti.Vector([k, px, py])")
+                    self.line("_ddim = ti.Vector([width, height])")
+                    self.line(f"_dcnt = ti.Vector.zero(ti.i32, {len(self.deriv_sites)})")
                 for name, var in self.builtin_vars_used():
                     if name == "gl_FragCoord":
                         self.line(f"{self.var_name(var)} = ti.Vector([ti.cast(px, ti.f32) + 0.5, "
@@ -1305,6 +1384,9 @@ class Emitter:
         self.lines.append(f"UNIFORMS = {layout.describe()!r}")
         self.lines.append(f"OUTPUT_KIND = {self.fe.source.dialect_name!r}")
         self.lines.append(f"CHANNELS = {channels!r}  # the channel each sampler parameter of render() reads")
+        self.lines.append(f"DERIVATIVE_SLOTS = {self.deriv_slots}  # scratch slots per pixel for derivatives")
+        plain = sum(1 for c in derivative_calls(self.c) if not c.callee.startswith("texture"))
+        self.lines.append(f"DERIVATIVE_CALLS = {plain}  # dFdx/dFdy/fwidth sites: > 0 renders twice (record, replay)")
 
     def call_main(self, main: Function) -> None:
         usage = self.usage[id(main)]

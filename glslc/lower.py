@@ -86,6 +86,36 @@ class Usage:
 #: The "fragment was discarded" flag, threaded like a shader global through functions that discard.
 DISCARD = Var("_discard", Type("scalar", "int"), "builtin", uid=-1)
 
+#: State of the derivative record/replay passes (see glslc.runtime.derivs), threaded like shader globals
+#: through the functions that take derivatives: the scratch array and the pass (compile-time templates),
+#: the pixel (frame, x, y), the image size, and per-site occurrence counters (written).
+DERIV_BUF = Var("_dbuf", Type("sampler", "_scratch"), "builtin", uid=-2)
+DERIV_MODE = Var("_dmode", Type("sampler", "_pass"), "builtin", uid=-3)
+DERIV_PIX = Var("_pix", Type("vector", "int", 3), "builtin", uid=-4)
+DERIV_DIM = Var("_ddim", Type("vector", "int", 2), "builtin", uid=-5)
+DERIV_COUNT = Var("_dcnt", Type("vector", "int", 4), "builtin", uid=-6)
+DERIV_VARS = (DERIV_BUF, DERIV_MODE, DERIV_PIX, DERIV_DIM, DERIV_COUNT)
+DERIVATIVE_BUILTINS = ("dFdx", "dFdy", "fwidth", "dFdxFine", "dFdyFine", "fwidthFine", "dFdxCoarse",
+                       "dFdyCoarse", "fwidthCoarse")
+
+
+def is_derivative_site(n: A.Node, checked: CheckResult) -> bool:
+    """A call that needs screen-space derivatives: dFdx/dFdy/fwidth, or ``texture()`` on a 2D sampler
+    (its level of detail comes from the derivatives of its coordinates when the channel has mipmaps)."""
+    if not isinstance(n, A.Call) or not isinstance(n.callee, str):
+        return False
+    t = checked.calls.get(n)
+    if isinstance(t, (Function, Type)) or t is None:
+        return False
+    if n.callee in DERIVATIVE_BUILTINS:
+        return True
+    return n.callee in ("texture", "texture2D") and bool(t.params) and t.params[0].base == "sampler2D"
+
+
+def derivative_calls(checked: CheckResult) -> list[A.Call]:
+    """The derivative call sites of the shader, in source order."""
+    return [n for n in A.walk(checked.unit) if is_derivative_site(n, checked)]
+
 
 def _is_shader_global(v: Var) -> bool:
     return v.kind in ("global", "builtin")
@@ -113,6 +143,10 @@ def global_usage(checked: CheckResult, order: list[Function]) -> dict[int, Usage
                     reads[v.uid] = v
             elif isinstance(n, A.Call):
                 t = checked.calls.get(n)
+                if is_derivative_site(n, checked):
+                    for v in DERIV_VARS:
+                        reads[v.uid] = v
+                    writes[DERIV_COUNT.uid] = DERIV_COUNT
                 if isinstance(t, Function):
                     u = result.get(id(t))
                     if u is not None:
@@ -192,7 +226,7 @@ def has_effects(e: A.Expr, checked: CheckResult, usage: dict[int, Usage]) -> boo
     return False
 
 
-_UNSUPPORTED_BUILTINS = ("dFdx", "dFdy", "fwidth", "interpolateAt", "noise1", "noise2", "noise3", "noise4")
+_UNSUPPORTED_BUILTINS = ("interpolateAt", "noise1", "noise2", "noise3", "noise4")
 
 
 def unsupported(checked: CheckResult) -> GlslError | None:
@@ -207,7 +241,8 @@ def unsupported(checked: CheckResult) -> GlslError | None:
                 el = v.type.element
                 if el is not None and (el.kind == "array" or el.kind == "struct" and any(
                         ft.kind in ("array", "struct") for _, ft in el.fields)):
-                    what = "arrays of arrays" if el.kind == "array" else "arrays of structs with array or struct members"
+                    what = ("arrays of arrays" if el.kind == "array"
+                            else "arrays of structs with array or struct members")
                     return GlslError(f"the Taichi back end does not support {what} yet ('{v.name}')", n.span)
         if isinstance(n, A.FunctionProto) and n.params:
             pass

@@ -24,8 +24,8 @@ bits, so they work with ``fast_math=True`` too.
 """
 
 
-import builtins as _py
 import math
+import struct
 from typing import Any
 
 import taichi as ti
@@ -49,7 +49,10 @@ __all__ = [
 # Compile-time helpers (plain Python, called through ti.static on the argument expressions)
 
 
-_LOG2_E = 1.0 / math.log(2.0)
+_LOG2_E = 1.4426950408889634  # float32 0x3FB8AA3B, as Mesa's lowering of exp()
+_LN2 = 0.6931471805599453
+_HALF_PI = math.pi / 2
+_QUARTER_PI_MINUS_1 = struct.unpack("<f", struct.pack("<f", math.pi / 4))[0] - 1.0  # Mesa's M_PI_4f - 1.0f
 
 
 def _is_tensor(x: Any) -> bool:
@@ -87,24 +90,25 @@ def _is_none(x: Any) -> bool:
     return x is None
 
 
-def _float_bits_type(x: Any) -> Any:
-    return ti.u64 if _is_f64(x) else ti.u32
+def _size(x: Any) -> int:
+    """Vector length (1 for scalars)."""
+    return x.get_shape()[0] if _is_tensor(x) else 1
 
 
 # ------------------------------------------------------------------------------------------------
-# Angle and trigonometry
+# Angle and trigonometry (Mesa's formulas: asin/acos/atan are its polynomial approximations)
 
 
 @ti.func
 def radians(x):
-    """GLSL ``radians``."""
-    return x * (math.pi / 180.0)
+    """GLSL ``radians``: ``x * 0.0174532925``."""
+    return x * 0.0174532925
 
 
 @ti.func
 def degrees(x):
-    """GLSL ``degrees``."""
-    return x * (180.0 / math.pi)
+    """GLSL ``degrees``: ``x * 57.29578``."""
+    return x * 57.29578
 
 
 @ti.func
@@ -121,29 +125,69 @@ def cos(x):
 
 @ti.func
 def tan(x):
-    """GLSL ``tan``."""
-    return ti.tan(x)
+    """GLSL ``tan``: ``sin(x) / cos(x)`` as Mesa lowers it."""
+    return ti.sin(x) / ti.cos(x)
+
+
+@ti.func
+def _asin_expr(x, p0: ti.template(), p1: ti.template()):
+    """Mesa's ``asin`` approximation ``sign(x) (pi/2 - sqrt(1-|x|) (pi/2 + |x| (pi/4-1 + |x| (p0 + |x| p1))))``."""
+    a = ti.abs(x)
+    poly = _HALF_PI + a * (_QUARTER_PI_MINUS_1 + a * (p0 + a * p1))
+    return sign(x) * (_HALF_PI - ti.sqrt(1.0 - a) * poly)
 
 
 @ti.func
 def asin(x):
-    """GLSL ``asin`` (NaN outside [-1, 1])."""
-    return ti.asin(x)
+    """GLSL ``asin`` (Mesa's approximation, absolute error below 1e-4; NaN outside [-1, 1])."""
+    return _asin_expr(x, 0.086566724, -0.03102955)
 
 
 @ti.func
 def acos(x):
-    """GLSL ``acos`` (NaN outside [-1, 1])."""
-    return ti.acos(x)
+    """GLSL ``acos``: ``pi/2 - asin~(x)`` with Mesa's acos coefficients."""
+    return _HALF_PI - _asin_expr(x, 0.08132463, -0.02363318)
+
+
+@ti.func
+def _atan1(y_over_x):
+    """Mesa's ``atan(y_over_x)``: range reduction to [0, 1] and an odd polynomial of degree 11."""
+    a = ti.abs(y_over_x)
+    x = ti.min(a, 1.0) / ti.max(a, 1.0)
+    x2 = x * x
+    x3 = x2 * x
+    x5 = x3 * x2
+    x7 = x5 * x2
+    x9 = x7 * x2
+    x11 = x9 * x2
+    t = (x * 0.9999793128310355 + x3 * -0.3326756418091246 + x5 * 0.1938924977115610
+         + x7 * -0.1173503194786851 + x9 * 0.0536813784310406 + x11 * -0.0121323213173444)
+    t = ti.select(a > 1.0, 1.0, 0.0) * (t * -2.0 + _HALF_PI) + t
+    return t * sign(y_over_x)
+
+
+@ti.func
+def _atan2(y, x):
+    """Mesa's ``atan(y, x)`` (``atan2``), built on :func:`_atan1` (``atan(0, 0)`` is pi/4 or 3pi/4 there)."""
+    flip = x <= 0.0
+    ax = ti.abs(x)
+    s = ti.select(flip, ax, y)
+    t = ti.select(flip, y, ax)
+    scale = ti.select(ti.abs(t) >= 1e18, 0.25, 1.0)
+    rcp = 1.0 / (t * scale)
+    s_over_t = (s * scale) * rcp
+    tn = ti.select(ax == ti.abs(y), 1.0, ti.abs(s_over_t))
+    arc = ti.select(flip, 1.0, 0.0) * _HALF_PI + _atan1(tn)
+    return ti.select(ti.min(y, rcp) < 0.0, -arc, arc)
 
 
 @ti.func
 def atan(y, x: ti.template() = None):
-    """GLSL ``atan(y_over_x)`` and ``atan(y, x)`` (the two-argument form is ``atan2``)."""
+    """GLSL ``atan(y_over_x)`` and ``atan(y, x)`` (Mesa's approximations, error about 1e-6)."""
     if ti.static(_is_none(x)):
-        return ti.atan2(y, 1.0)
+        return _atan1(y)
     else:
-        return ti.atan2(y, x)
+        return _atan2(y, x)
 
 
 @ti.func
@@ -160,9 +204,11 @@ def cosh(x):
 
 @ti.func
 def tanh(x):
-    """GLSL ``tanh``: ``(e^2x - 1) / (e^2x + 1)`` with x clamped to [-10, 10] (Mesa's formula)."""
-    t = exp(2.0 * ti.min(ti.max(x, -10.0), 10.0))
-    return (t - 1.0) / (t + 1.0)
+    """GLSL ``tanh``: ``(e^t - e^-t) / (e^t + e^-t)`` with t = x clamped to [-10, 10] (Mesa's formula)."""
+    t = ti.min(ti.max(x, -10.0), 10.0)
+    ep = exp(t)
+    en = exp(-t)
+    return (ep - en) / (ep + en)
 
 
 @ti.func
@@ -184,38 +230,43 @@ def atanh(x):
 
 
 # ------------------------------------------------------------------------------------------------
-# Exponential
-
-
-@ti.func
-def pow(x, y):
-    """GLSL ``pow``: ``exp2(y * log2(x))`` semantics: NaN for x < 0, and for x == 0 with y <= 0 what that
-    formula gives (``pow(0, 0)`` is NaN... see the tests); otherwise the correctly rounded power."""
-    return ti.pow(x, y)
-
-
-@ti.func
-def exp(x):
-    """GLSL ``exp``."""
-    return ti.exp(x)
-
-
-@ti.func
-def log(x):
-    """GLSL ``log`` (NaN below 0, -inf at 0)."""
-    return ti.log(x)
+# Exponential (Mesa: exp(x) = exp2(x * log2(e)), log(x) = log2(x) * ln(2), pow(x, y) = exp2(y * log2(x)))
 
 
 @ti.func
 def exp2(x):
-    """GLSL ``exp2``."""
-    return ti.pow(2.0, x)
+    """GLSL ``exp2``: ``2^floor(x)`` built from bits times ``e^(frac(x) ln 2)`` (about 1 ULP); like llvmpipe,
+    results below 2^-126 flush to 0."""
+    t = ti.min(ti.max(x, -127.0), 128.0)
+    n = ti.floor(t)
+    scale = ti.bit_cast(ti.cast(ti.cast(n, ti.i32) + 127, ti.u32) << ti.u32(23), ti.f32)
+    r = ti.exp((t - n) * _LN2) * scale
+    return ti.select(isnan(x) != 0, x, r)
 
 
 @ti.func
 def log2(x):
-    """GLSL ``log2``."""
+    """GLSL ``log2`` (NaN below 0, -inf at 0)."""
     return ti.log(x) * _LOG2_E
+
+
+@ti.func
+def exp(x):
+    """GLSL ``exp``: ``exp2(x * log2(e))``, Mesa's lowering (so large |x| carry the same rounding)."""
+    return exp2(x * _LOG2_E)
+
+
+@ti.func
+def log(x):
+    """GLSL ``log``: ``log2(x) * ln(2)``, Mesa's lowering."""
+    return log2(x) * _LN2
+
+
+@ti.func
+def pow(x, y):
+    """GLSL ``pow``: ``exp2(y * log2(x))`` as llvmpipe computes it: 0 when x == 0 (whatever y), NaN for x < 0
+    (also ``pow(-2, 2)``), and for ``pow(1, inf)``/``pow(inf, 0)``."""
+    return ti.select(x == 0.0, 0.0, exp2(y * log2(x)))
 
 
 @ti.func
@@ -273,7 +324,7 @@ def roundEven(x):  # noqa: N802 - GLSL name
     half_t = t * 0.5
     odd = half_t != ti.floor(half_t)
     up = (ad > 0.5) | ((ad == 0.5) & odd)
-    return t + ti.select(up, ti.select(d < 0, -1.0, 1.0), 0.0)
+    return ti.select(up, t + ti.select(d < 0, -1.0, 1.0), t)
 
 
 @ti.func
@@ -327,10 +378,10 @@ def mix_select(x, y, a):
 
 @ti.func
 def mix(x, y, a):
-    """GLSL ``mix`` with a float weight (scalar or vector): ``x * (1 - a) + y * a``. An integer-typed ``a``
-    (a bool selector) is forwarded to :func:`mix_select`."""
+    """GLSL ``mix`` with a float weight (scalar or vector): ``x + (y - x) * a`` as llvmpipe computes it. An
+    integer-typed ``a`` (a bool selector) is forwarded to :func:`mix_select`."""
     if ti.static(_is_float(a)):
-        return x * (1.0 - a) + y * a
+        return x + (y - x) * a
     else:
         return mix_select(x, y, a)
 
@@ -345,7 +396,7 @@ def step(edge, x):
 def smoothstep(edge0, edge1, x):
     """GLSL ``smoothstep``: Hermite ``t*t*(3-2t)`` of ``clamp((x-e0)/(e1-e0), 0, 1)``; scalar edges allowed."""
     t = ti.min(ti.max((x - edge0) / (edge1 - edge0), 0.0), 1.0)
-    return t * t * (3.0 - 2.0 * t)
+    return t * (t * (3.0 - 2.0 * t))
 
 
 @ti.func
@@ -392,11 +443,9 @@ def uintBitsToFloat(x):  # noqa: N802 - GLSL name
 
 @ti.func
 def fma(a, b, c):
-    """GLSL ``fma``: a fused multiply-add (float: computed in f64, where the product is exact)."""
-    if ti.static(_is_f64(a)):
-        return a * b + c
-    else:
-        return ti.cast(ti.cast(a, ti.f64) * ti.cast(b, ti.f64) + ti.cast(c, ti.f64), ti.f32)
+    """GLSL ``fma``: ``a * b + c``. llvmpipe does not fuse it (measured), so neither does this: keep
+    ``fast_math=False``, which also stops LLVM from contracting it."""
+    return a * b + c
 
 
 @ti.func
@@ -558,41 +607,48 @@ def unpackDouble2x32(d):  # noqa: N802 - GLSL name
 
 
 # ------------------------------------------------------------------------------------------------
-# Geometric
+# Geometric (llvmpipe sums dot products from the last component down: ((x3*y3 + x2*y2) + x1*y1) + x0*y0)
 
 
 @ti.func
 def dot(x, y):
-    """GLSL ``dot`` (scalars: the product)."""
+    """GLSL ``dot`` (scalars: the product), summed in llvmpipe's order."""
     if ti.static(_is_tensor(x)):
-        return x.dot(y)
+        n = ti.static(_size(x))
+        r = x[n - 1] * y[n - 1]
+        for i in ti.static(range(n - 2, -1, -1)):
+            r = r + x[i] * y[i]
+        return r
     else:
         return x * y
 
 
 @ti.func
 def length(x):
-    """GLSL ``length``: ``sqrt(dot(x, x))``."""
+    """GLSL ``length``: ``sqrt(dot(x, x))`` (so it overflows like Mesa's for |x| > 1.8e19)."""
     return ti.sqrt(dot(x, x))
 
 
 @ti.func
 def distance(p0, p1):
-    """GLSL ``distance``: ``length(p0 - p1)``."""
-    return length(p0 - p1)
+    """GLSL ``distance``: ``|p0 - p1|`` for scalars, ``length(p0 - p1)`` for vectors (Mesa's forms)."""
+    if ti.static(_is_tensor(p0)):
+        return length(p0 - p1)
+    else:
+        return ti.abs(p0 - p1)
 
 
 @ti.func
 def cross(x, y):
-    """GLSL ``cross``."""
-    return x.cross(y)
+    """GLSL ``cross``: ``x.yzx * y.zxy - x.zxy * y.yzx``."""
+    return ti.Vector([x[1] * y[2] - x[2] * y[1], x[2] * y[0] - x[0] * y[2], x[0] * y[1] - x[1] * y[0]])
 
 
 @ti.func
 def normalize(x):
-    """GLSL ``normalize``: ``x * inversesqrt(dot(x, x))``; a scalar gives ``sign(x)``."""
+    """GLSL ``normalize``: ``x * inversesqrt(dot(x, x))``; a scalar gives ``sign(x)`` (Mesa's forms)."""
     if ti.static(_is_tensor(x)):
-        return x * inversesqrt(x.dot(x))
+        return x * inversesqrt(dot(x, x))
     else:
         return sign(x)
 
@@ -605,20 +661,22 @@ def faceforward(n, i, nref):
 
 @ti.func
 def reflect(i, n):
-    """GLSL ``reflect``: ``I - 2 * dot(N, I) * N``."""
-    return i - 2.0 * dot(n, i) * n
+    """GLSL ``reflect``: ``I - 2 * (dot(N, I) * N)``."""
+    return i - 2.0 * (dot(n, i) * n)
 
 
 @ti.func
 def refract(i, n, eta):
-    """GLSL ``refract``: 0 on total internal reflection."""
+    """GLSL ``refract``: ``k = 1 - eta * (eta * (1 - d * d))``; 0 when k < 0, else ``eta * I - (eta * d +
+    sqrt(k)) * N`` (d = dot(N, I); Mesa's association)."""
     d = dot(n, i)
-    k = 1.0 - eta * eta * (1.0 - d * d)
+    k = 1.0 - eta * (eta * (1.0 - d * d))
     return ti.select(k < 0.0, 0.0, eta * i - (eta * d + ti.sqrt(ti.max(k, 0.0))) * n)
 
 
 # ------------------------------------------------------------------------------------------------
-# Matrix
+# Matrix (determinant and inverse: Mesa's cofactor formulas, element for element; ``_e(m, c, r)`` is GLSL's
+# ``m[c][r]``)
 
 
 @ti.func
@@ -640,15 +698,119 @@ def transpose(m):
 
 
 @ti.func
+def _det2(m):
+    return m[0, 0] * m[1, 1] - m[0, 1] * m[1, 0]
+
+
+@ti.func
+def _det3(m):
+    f1 = m[1, 1] * m[2, 2] - m[2, 1] * m[1, 2]
+    f2 = m[0, 1] * m[2, 2] - m[2, 1] * m[0, 2]
+    f3 = m[0, 1] * m[1, 2] - m[1, 1] * m[0, 2]
+    return (m[0, 0] * f1 - m[1, 0] * f2) + m[2, 0] * f3
+
+
+@ti.func
+def _sub_factors_a(m):
+    """Mesa's 2x2 minors ``SubFactor00..05`` of a 4x4 matrix (GLSL ``m[c][r]`` is ``m[r, c]`` here)."""
+    return (m[2, 2] * m[3, 3] - m[2, 3] * m[3, 2], m[1, 2] * m[3, 3] - m[1, 3] * m[3, 2],
+            m[1, 2] * m[2, 3] - m[1, 3] * m[2, 2], m[0, 2] * m[3, 3] - m[0, 3] * m[3, 2],
+            m[0, 2] * m[2, 3] - m[0, 3] * m[2, 2], m[0, 2] * m[1, 3] - m[0, 3] * m[1, 2])
+
+
+@ti.func
+def _sub_factors_b(m):
+    """Mesa's ``SubFactor06..18``."""
+    return (m[2, 1] * m[3, 3] - m[2, 3] * m[3, 1], m[1, 1] * m[3, 3] - m[1, 3] * m[3, 1],
+            m[1, 1] * m[2, 3] - m[1, 3] * m[2, 1], m[0, 1] * m[3, 3] - m[0, 3] * m[3, 1],
+            m[0, 1] * m[2, 3] - m[0, 3] * m[2, 1], m[1, 1] * m[3, 3] - m[1, 3] * m[3, 1],
+            m[0, 1] * m[1, 3] - m[0, 3] * m[1, 1], m[2, 1] * m[3, 2] - m[2, 2] * m[3, 1],
+            m[1, 1] * m[3, 2] - m[1, 2] * m[3, 1], m[1, 1] * m[2, 2] - m[1, 2] * m[2, 1],
+            m[0, 1] * m[3, 2] - m[0, 2] * m[3, 1], m[0, 1] * m[2, 2] - m[0, 2] * m[2, 1],
+            m[0, 1] * m[1, 2] - m[0, 2] * m[1, 1])
+
+
+@ti.func
+def _det4(m):
+    s00, s01, s02, s03, s04, s05 = _sub_factors_a(m)
+    a0 = (m[1, 1] * s00 - m[2, 1] * s01) + m[3, 1] * s02
+    a1 = -((m[0, 1] * s00 - m[2, 1] * s03) + m[3, 1] * s04)
+    a2 = (m[0, 1] * s01 - m[1, 1] * s03) + m[3, 1] * s05
+    a3 = -((m[0, 1] * s02 - m[1, 1] * s04) + m[2, 1] * s05)
+    return ((m[3, 0] * a3 + m[2, 0] * a2) + m[1, 0] * a1) + m[0, 0] * a0
+
+
+@ti.func
 def determinant(m):
-    """GLSL ``determinant`` (2x2 to 4x4)."""
-    return m.determinant()
+    """GLSL ``determinant`` (2x2 to 4x4), Mesa's expansion."""
+    n = ti.static(m.n)
+    if ti.static(n == 2):
+        return _det2(m)
+    elif ti.static(n == 3):
+        return _det3(m)
+    else:
+        return _det4(m)
+
+
+@ti.func
+def _inverse2(m):
+    adj = ti.Matrix([[m[1, 1], -m[0, 1]], [-m[1, 0], m[0, 0]]])
+    return adj / _det2(m)
+
+
+@ti.func
+def _inverse3(m):
+    f11_22_21_12 = m[1, 1] * m[2, 2] - m[1, 2] * m[2, 1]
+    f10_22_20_12 = m[0, 1] * m[2, 2] - m[0, 2] * m[2, 1]
+    f10_21_20_11 = m[0, 1] * m[1, 2] - m[0, 2] * m[1, 1]
+    adj = ti.Matrix([
+        [f11_22_21_12, -f10_22_20_12, f10_21_20_11],
+        [-(m[1, 0] * m[2, 2] - m[1, 2] * m[2, 0]), m[0, 0] * m[2, 2] - m[0, 2] * m[2, 0],
+         -(m[0, 0] * m[1, 2] - m[0, 2] * m[1, 0])],
+        [m[1, 0] * m[2, 1] - m[1, 1] * m[2, 0], -(m[0, 0] * m[2, 1] - m[0, 1] * m[2, 0]),
+         m[0, 0] * m[1, 1] - m[0, 1] * m[1, 0]],
+    ])
+    det = (m[0, 0] * f11_22_21_12 - m[1, 0] * f10_22_20_12) + m[2, 0] * f10_21_20_11
+    return adj / det
+
+
+@ti.func
+def _inverse4(m):
+    s00, s01, s02, s03, s04, s05 = _sub_factors_a(m)
+    s06, s07, s08, s09, s10, s11, s12, s13, s14, s15, s16, s17, s18 = _sub_factors_b(m)
+    # adj[r, c] is GLSL adj[c][r]; each entry is (a - b) + c as Mesa builds it
+    adj = ti.Matrix([
+        [(m[1, 1] * s00 - m[2, 1] * s01) + m[3, 1] * s02,
+         -((m[0, 1] * s00 - m[2, 1] * s03) + m[3, 1] * s04),
+         (m[0, 1] * s01 - m[1, 1] * s03) + m[3, 1] * s05,
+         -((m[0, 1] * s02 - m[1, 1] * s04) + m[2, 1] * s05)],
+        [-((m[1, 0] * s00 - m[2, 0] * s01) + m[3, 0] * s02),
+         (m[0, 0] * s00 - m[2, 0] * s03) + m[3, 0] * s04,
+         -((m[0, 0] * s01 - m[1, 0] * s03) + m[3, 0] * s05),
+         (m[0, 0] * s02 - m[1, 0] * s04) + m[2, 0] * s05],
+        [(m[1, 0] * s06 - m[2, 0] * s07) + m[3, 0] * s08,
+         -((m[0, 0] * s06 - m[2, 0] * s09) + m[3, 0] * s10),
+         (m[0, 0] * s11 - m[1, 0] * s09) + m[3, 0] * s12,
+         -((m[0, 0] * s08 - m[1, 0] * s10) + m[2, 0] * s12)],
+        [-((m[1, 0] * s13 - m[2, 0] * s14) + m[3, 0] * s15),
+         (m[0, 0] * s13 - m[2, 0] * s16) + m[3, 0] * s17,
+         -((m[0, 0] * s14 - m[1, 0] * s16) + m[3, 0] * s18),
+         (m[0, 0] * s15 - m[1, 0] * s17) + m[2, 0] * s18],
+    ])
+    det = m[0, 0] * adj[0, 0] + (m[1, 0] * adj[0, 1] + (m[2, 0] * adj[0, 2] + m[3, 0] * adj[0, 3]))
+    return adj / det
 
 
 @ti.func
 def inverse(m):
-    """GLSL ``inverse`` (2x2 to 4x4)."""
-    return m.inverse()
+    """GLSL ``inverse`` (2x2 to 4x4): Mesa's adjugate divided by its determinant."""
+    n = ti.static(m.n)
+    if ti.static(n == 2):
+        return _inverse2(m)
+    elif ti.static(n == 3):
+        return _inverse3(m)
+    else:
+        return _inverse4(m)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -758,7 +920,8 @@ def imod(a, b):
     ua = ti.cast(a, ti.u32)
     ub = ti.cast(b, ti.u32)
     z = ub == ti.u32(0)
-    m = ti.select(z, ti.u32(0xFFFFFFFF), ti.raw_mod(ua, ti.select(z, ti.u32(1), ub)))
+    # for u32, % (floor) is the truncating remainder; ti.raw_mod is signed even on u32 (Taichi 1.7.4)
+    m = ti.select(z, ti.u32(0xFFFFFFFF), ua % ti.select(z, ti.u32(1), ub))
     if ti.static(_is_unsigned(a) or _is_unsigned(b)):
         return m
     else:

@@ -8,7 +8,7 @@ import sys
 import numpy as np
 
 
-def main(render, uniforms: dict, kind: str, channels: list[int]) -> None:
+def main(render, uniforms: dict, kind: str, channels: list[int], derivative_slots: int = 0) -> None:
     """Parse the command line of a generated module and render with its kernel."""
     from .inputs import RenderInputs, make_frames, pack_uniforms
     from .output import save_frames
@@ -31,6 +31,14 @@ def main(render, uniforms: dict, kind: str, channels: list[int]) -> None:
     from . import textures as T
 
     unbound = T.make_slot(None)
-    render(out, u, w, h, *[unbound for _ in channels])
+    slots = [unbound for _ in channels]
+    if derivative_slots:
+        import taichi as ti
+
+        scratch = ti.ndarray(ti.f32, (len(times), h, w, derivative_slots))
+        render(out, u, w, h, *slots, scratch, 0)  # record (a no-op pass when only texture() sites exist)
+        render(out, u, w, h, *slots, scratch, 1)
+    else:
+        render(out, u, w, h, *slots)
     paths = save_frames(out, args.output, single=args.times is None)
     print(f"wrote {', '.join(map(str, paths))}", file=sys.stderr)

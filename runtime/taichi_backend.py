@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import importlib.util
+import io
 import os
 import sys
 import time
@@ -104,6 +104,7 @@ class TaichiShader:
     generate_seconds: float
     compile_seconds: float | None = None  # set by the first render (Taichi compiles lazily)
     _slots: dict | None = None
+    _scratch: Any = None
 
     def _slot(self, index: int, channel):
         """The texture slot of a channel: reused (updated in place) while the image's sampler settings and
@@ -134,7 +135,20 @@ class TaichiShader:
         slots = [self._slot(c, inputs.channels[c] if 0 <= c < len(inputs.channels) else None)
                  for c in self.module.CHANNELS]
         t0 = time.perf_counter()
-        self.module.render(out, u, inputs.width, inputs.height, *slots)
+        nslots = getattr(self.module, "DERIVATIVE_SLOTS", 0)
+        mip = any(s.bound and s.filter == "mipmap" for s in slots)
+        if nslots and (self.module.DERIVATIVE_CALLS or mip):
+            shape = (len(inputs.frames), inputs.height, inputs.width, nslots)
+            if self._scratch is None or self._scratch.shape != shape:
+                self._scratch = ti.ndarray(ti.f32, shape)
+            self.module.render(out, u, inputs.width, inputs.height, *slots, self._scratch, 0)  # record
+            self.module.render(out, u, inputs.width, inputs.height, *slots, self._scratch, 1)  # replay
+        elif nslots:  # texture() sites only, on channels without mipmaps: one pass, no derivatives needed
+            if self._scratch is None or self._scratch.shape != (1, 1, 1, nslots):
+                self._scratch = ti.ndarray(ti.f32, (1, 1, 1, nslots))
+            self.module.render(out, u, inputs.width, inputs.height, *slots, self._scratch, 1)
+        else:
+            self.module.render(out, u, inputs.width, inputs.height, *slots)
         ti.sync()
         if self.compile_seconds is None:
             self.compile_seconds = time.perf_counter() - t0

@@ -180,3 +180,17 @@ void mainImage(out vec4 c, in vec2 f) {
     c.a = 1.0;
 }
 """
+
+CASES["derivatives"] = """
+float sdCircle(vec2 p, float r) { return length(p) - r; }
+void mainImage(out vec4 c, in vec2 f) {
+    vec2 uv = (f - 0.5 * iResolution.xy) / iResolution.y;
+    float d = sdCircle(uv, 0.3 + 0.05 * sin(iTime));
+    float w = fwidth(d);
+    float edge = smoothstep(-w, w, d);
+    vec2 g = vec2(dFdx(uv.x * uv.y), dFdy(uv.x * uv.x)) * 40.0;
+    float acc = 0.0;
+    for (int i = 0; i < 3; i++) acc += abs(dFdx(sin(f.x * 0.3 + float(i))));
+    c = vec4(edge, g + 0.5, 1.0) + vec4(0.0, 0.0, acc, 0.0);
+}
+"""

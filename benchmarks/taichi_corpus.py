@@ -96,7 +96,8 @@ def main() -> int:
             gm = math.exp(sum(math.log(x) for x in ratios) / len(ratios))
             med = statistics.median(r["ours_frame_s"] for r in ok if r.get("ours_frame_s"))
             print(f"render time per frame at {args.timing_size}x{args.timing_size}: geometric-mean ratio "
-                  f"Taichi/llvmpipe {gm:.2f} over {len(ratios)} shaders (target <= 2); median Taichi {1000 * med:.1f} ms")
+                  f"Taichi/llvmpipe {gm:.2f} over {len(ratios)} shaders (target <= 2); "
+                  f"median Taichi {1000 * med:.1f} ms")
     fails = [r for r in counted if r["verdict"] == "fail"]
     kinds = collections.Counter(kind_of(r.get("ours_error", "")) for r in fails)
     if kinds:

@@ -27,7 +27,7 @@ class Outcome:
     seconds: float = 0.0
 
 
-def _worker(conn, task: Callable[[Any], Any]) -> None:
+def _worker(conn, task: Callable[[Any], Any], return_exceptions: bool = False) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     while True:
         try:
@@ -45,13 +45,22 @@ def _worker(conn, task: Callable[[Any], Any]) -> None:
             detail = f"{type(e).__name__}: {e}".strip()
             if not str(e):
                 detail += " | " + " ".join(traceback.format_exc().split())[-300:]
-            conn.send((key, "error", None, detail[:2000], time.perf_counter() - t0))
+            value = None
+            if return_exceptions:
+                try:  # the exception itself, when it pickles (GlslErrors, InputError...)
+                    import pickle
+
+                    pickle.dumps(e)
+                    value = e
+                except Exception:  # noqa: BLE001
+                    value = None
+            conn.send((key, "error", value, detail[:2000], time.perf_counter() - t0))
 
 
 class _Slot:
-    def __init__(self, ctx, task):
+    def __init__(self, ctx, task, return_exceptions: bool = False):
         self.parent, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker, args=(child, task), daemon=True)
+        self.proc = ctx.Process(target=_worker, args=(child, task, return_exceptions), daemon=True)
         self.proc.start()
         child.close()
         self.key: Any = None
@@ -65,7 +74,8 @@ class _Slot:
 
 
 def run_isolated(items: Iterable[tuple[Any, Any]], task: Callable[[Any], Any], *, jobs: int = 2,
-                 timeout: float = 120.0, start_method: str = "spawn") -> Iterator[tuple[Any, Outcome]]:
+                 timeout: float = 120.0, start_method: str = "spawn",
+                 return_exceptions: bool = False) -> Iterator[tuple[Any, Outcome]]:
     """Yield ``(key, Outcome)`` for each ``(key, item)``; ``task(item)`` runs in a worker process.
 
     ``task`` must be a module-level function (it is pickled to ``spawn`` workers) and its results must be
@@ -73,7 +83,11 @@ def run_isolated(items: Iterable[tuple[Any, Any]], task: Callable[[Any], Any], *
     """
     ctx = mp.get_context(start_method)
     pending = iter(items)
-    slots = [_Slot(ctx, task) for _ in range(max(1, jobs))]
+
+    def new_slot() -> _Slot:
+        return _Slot(ctx, task, return_exceptions)
+
+    slots = [new_slot() for _ in range(max(1, jobs))]
     exhausted = False
     try:
         while True:
@@ -88,7 +102,7 @@ def run_isolated(items: Iterable[tuple[Any, Any]], task: Callable[[Any], Any], *
                         slot.parent.send((key, item))
                     except (BrokenPipeError, OSError):
                         slot.kill()
-                        slots[i] = slot = _Slot(ctx, task)
+                        slots[i] = slot = new_slot()
                         slot.parent.send((key, item))
                     slot.key, slot.started = key, time.perf_counter()
             active = [s for s in slots if s.key is not None]
@@ -111,7 +125,7 @@ def run_isolated(items: Iterable[tuple[Any, Any]], task: Callable[[Any], Any], *
                         out = Outcome("crash", error=reason, seconds=time.perf_counter() - slot.started)
                         key = slot.key
                         slot.kill()
-                        slots[i] = _Slot(ctx, task)
+                        slots[i] = new_slot()
                         yield key, out
                         continue
                     slot.key = None
@@ -119,7 +133,7 @@ def run_isolated(items: Iterable[tuple[Any, Any]], task: Callable[[Any], Any], *
                 elif time.perf_counter() - slot.started >= timeout:
                     key = slot.key
                     slot.kill()
-                    slots[i] = _Slot(ctx, task)
+                    slots[i] = new_slot()
                     yield key, Outcome("timeout", error=f"no result within {timeout:g} s", seconds=timeout)
     finally:
         for slot in slots:

@@ -77,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--arch", choices=("auto", "cpu", "vulkan", "cuda"), default="cpu",
                    help="where Taichi runs (default cpu; auto tries cuda, vulkan, then cpu)")
     r.add_argument("--dialect", default=None, metavar="D", help="force the dialect: " + ", ".join(dialect_names()))
+    r.add_argument("--timeout", type=float, default=None, metavar="S",
+                   help="stop a shader that has not compiled and rendered after S seconds (runs in a worker process)")
     r.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     r.set_defaults(func=cmd_render)
 
@@ -176,14 +178,22 @@ def cmd_render(args: argparse.Namespace) -> int:
         raise InputError(str(e)) from None
     inputs = RenderInputs(args.size[0], args.size[1], frames, channels)
     t0 = time.perf_counter()
-    result = render(source, inputs, backend=args.backend, arch=args.arch)
+    if args.timeout is not None:
+        from .runtime.isolated import RenderCrashed, RenderTimeout, render_with_timeout
+
+        try:
+            result = render_with_timeout(source, inputs, backend=args.backend, arch=args.arch, timeout=args.timeout)
+        except (RenderTimeout, RenderCrashed) as e:
+            raise InputError(f"{source.filename}: {e}") from None
+    else:
+        result = render(source, inputs, backend=args.backend, arch=args.arch)
     elapsed = time.perf_counter() - t0
     paths = save_frames(result, out, single=args.times is None)
     if not args.quiet:
         names = str(paths[0]) if len(paths) == 1 else f"{paths[0]} .. {paths[-1]}"
         from .runtime.taichi_backend import current_arch
 
-        how = f"taichi on {current_arch()}" if args.backend == "taichi" else "gl (moderngl)"
+        how = (f"taichi on {current_arch() or args.arch}" if args.backend == "taichi" else "gl (moderngl)")
         print(f"{source.filename}: {source.dialect_name}, {len(frames)} frame(s) at "
               f"{inputs.width}x{inputs.height} with {how} in {elapsed:.2f} s -> {names}")
     return EXIT_OK

@@ -43,7 +43,7 @@ def test_lowering_agrees_with_the_reference(name):
     assert verdict(fr) == "agree", (name, fr)
 
 
-BUNDLED = sorted(p.name for p in SHADERS.glob("*.frag") if p.name != "texture_lens.frag")
+BUNDLED = sorted(p.name for p in SHADERS.glob("*.frag"))
 
 
 @pytest.mark.slow
@@ -213,3 +213,24 @@ def test_bundled_shaders_agree_on_vulkan(tmp_path):
         if verdict(fr) != "agree":
             bad[n] = fr
     assert not bad, bad
+
+
+def test_a_shader_that_never_ends_is_stopped_by_the_timeout(tmp_path, capsys):
+    from glslc.cli import main
+
+    src = tmp_path / "forever.frag"
+    src.write_text("void mainImage(out vec4 c, in vec2 f) {\n    float x = 0.0;\n"
+                   "    while (x >= 0.0) { x = fract(x + 0.25); }\n    c = vec4(x);\n}\n")
+    code = main(["render", str(src), "-o", str(tmp_path / "x.png"), "--size", "8x8", "--timeout", "8"])
+    err = capsys.readouterr().err
+    assert code == 2 and "did not finish within 8 s" in err and err.count("\n") == 1
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_timeout_path_still_reports_shader_errors(tmp_path, capsys):
+    from glslc.cli import main
+
+    src = tmp_path / "bad.frag"
+    src.write_text("void mainImage(out vec4 c, in vec2 f) {\n    c = vec4(nope);\n}\n")
+    code = main(["render", str(src), "-o", str(tmp_path / "x.png"), "--timeout", "60"])
+    assert code == 1 and f"{src}:2:14: error: 'nope' is not declared" in capsys.readouterr().err

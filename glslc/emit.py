@@ -1158,6 +1158,8 @@ class Emitter:
             name = "mix_select"
         if name == "not":
             return f"G.not_({args[0]})"
+        if name == "atan" and len(args) == 1:  # G.atan(y, x=None): Taichi funcs take no default arguments
+            return f"G.atan({args[0]}, None)"
         outs = [(a, pt) for a, pt, q in zip(e.args, sig.params, sig.qualifiers, strict=True) if q != "in"]
         if not outs:
             return f"G.{name}({', '.join(args)})"

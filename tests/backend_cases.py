@@ -194,3 +194,12 @@ void mainImage(out vec4 c, in vec2 f) {
     c = vec4(edge, g + 0.5, 1.0) + vec4(0.0, 0.0, acc, 0.0);
 }
 """
+
+CASES["polar_atan_one_and_two_arguments"] = """
+void mainImage(out vec4 c, in vec2 f) {
+    vec2 p = f / iResolution.xy - 0.5;
+    float a = atan(p.y, p.x);
+    float b = atan(p.y / (abs(p.x) + 0.1));
+    c = vec4(a / 6.2831853 + 0.5, b / 3.1415927 + 0.5, length(p), 1.0);
+}
+"""

@@ -7,28 +7,42 @@ Value representation (what the code generator emits and these functions expect a
 * ``vecN``/``ivecN``/``uvecN``/``bvecN`` -> ``ti.types.vector(N, dtype)`` (``bvec`` as i32 0/1);
 * ``matCxR`` -> a Taichi matrix with R rows and C columns (Taichi's ``m[r, c]`` is GLSL's ``m[c][r]``).
 
-Arguments arrive converted to the parameter types of the resolved overload. Every function here is a
+Arguments arrive converted to the parameter types of the resolved overload. Every public function here is a
 ``@ti.func`` (inlined per call, polymorphic over scalar/vector and dtype). Builtins with ``out`` parameters
 return a tuple ``(return_value, out1, out2, ...)`` in parameter order; void ones only the outs
 (``umulExtended``/``imulExtended`` return ``(msb, lsb)``).
 
-Names the code generator must spell specially: ``not`` is a Python keyword, so it is the attribute
-``getattr(G, "not")`` (also available as :func:`not_`); ``mix`` with a bool selector is :func:`mix_select`
-(plain :func:`mix` also dispatches an integer-typed selector there); GLSL integer ``/`` and ``%`` are
-:func:`idiv` and :func:`imod`; ``==``/``!=`` on vectors and matrices are :func:`vec_equal`/:func:`vec_not_equal`.
+Names the code generator must spell specially: ``not`` is a Python keyword, so it is :func:`not_` (the module
+attribute ``"not"`` is the same function, for ``getattr(G, "not")``, but Taichi warns about calling ``getattr``
+inside a kernel); ``mix`` with a bool selector is :func:`mix_select` (plain :func:`mix` forwards an
+integer-typed selector there too); GLSL integer ``/`` and ``%`` are :func:`idiv` and :func:`imod`; ``==`` and
+``!=`` on vectors and matrices are :func:`vec_equal` and :func:`vec_not_equal`.
 
-Numerics follow Mesa llvmpipe (the project's reference): ``round`` rounds half to even, integer division by
-zero gives what llvmpipe gives, ``%`` on ints is the unsigned remainder of the bit patterns (llvmpipe's
-runtime result), transcendental helpers use the formulas Mesa lowers them to. ``isnan``/``isinf`` test the
-bits, so they work with ``fast_math=True`` too.
+Numerics follow Mesa llvmpipe, the project's reference, as measured (``tests/test_glsl_runtime.py`` runs every
+overload on both): the same formulas in the same order wherever Mesa lowers a built-in to arithmetic (``asin``,
+``acos`` and ``atan`` are its polynomial approximations, ``tan = sin/cos``, ``exp(x) = exp2(x * log2 e)``,
+``log(x) = log2(x) * ln 2``, ``pow(x, y) = x == 0 ? 0 : exp2(y * log2 x)``, ``mix = x + (y - x) * a``, dot
+products summed from the last component down, Mesa's cofactor ``inverse``/``determinant``, an unfused ``fma``);
+``round`` rounds halves to even; ``min``/``max`` return the non-NaN operand; integer division by zero,
+``INT_MIN / -1`` and ``%`` give llvmpipe's results (see :func:`idiv`, :func:`imod`). ``sin``/``cos`` (and, when
+:data:`EXACT_EXP_LOG` is on, ``exp2``/``log2``) replay llvmpipe's own polynomials with its fused multiply-adds.
+Every float result of the test is then bit-identical to llvmpipe's, except the sign of a zero that
+``min``/``max`` return on ties (llvmpipe returns the second operand) and, with the default libm ``exp2``/``log2``,
+the exponential family (1-2 ULP). llvmpipe fuses those multiply-adds because the CPU has FMA; on a CPU without it
+the reference itself would differ by an ULP or so.
+
+Initialise Taichi with ``ti.init(arch=ti.cpu, default_fp=ti.f32, fast_math=False)``: with ``fast_math=True``
+LLVM reassociates and contracts (``inverse``, ``refract``, ``mix`` drift from the reference, ``atanh(1)`` stops
+being inf, ``inf - inf`` folds to 0), and it buys no measurable speed. ``isnan``/``isinf`` test the bits.
 """
 
-
 import math
+import os
 import struct
 from typing import Any
 
 import taichi as ti
+from taichi.lang import impl
 from taichi.lang.expr import Expr
 
 __all__ = [
@@ -45,14 +59,60 @@ __all__ = [
     "not_", "mix_select", "idiv", "imod", "vec_equal", "vec_not_equal",
 ]
 
-# ------------------------------------------------------------------------------------------------
-# Compile-time helpers (plain Python, called through ti.static on the argument expressions)
-
+# Switches, read when a kernel is compiled (set them before that); their defaults come from the environment
+# variables of the same name with a GLSLC_ prefix ("0" or "1").
+#
+# EXACT_SIN_COS: sin, cos and tan replay llvmpipe's Cephes polynomials bit for bit on the CPU back end (fused
+# multiply-adds emulated in f64). Hash noise (fract(sin(x) * 43758.5453), in a quarter of the corpus) magnifies
+# one ULP into visible differences: on the first 150 corpus shaders the agree rate was 76.5% with libm sin/cos
+# and 81.9% with these (83.2% with EXACT_EXP_LOG too). Costs ~25% more run time per call than libm and, in
+# big kernels, compile time (a synthetic 10-primitive raymarcher: 10 s -> 17.5 s).
+EXACT_SIN_COS = os.environ.get("GLSLC_EXACT_SIN_COS", "1") != "0"
+# EXACT_EXP_LOG: the same for exp2 and log2 (so exp, log, pow and the hyperbolic functions). Off (default):
+# exp2/log2 from libm (1-2 ULP from llvmpipe) and pow = powf, with Mesa's pow(0, y) = 0 and pow(x < 0, y) = NaN;
+# the same raymarcher with pow in its distance function renders 2.6x faster than with the exact pow.
+EXACT_EXP_LOG = os.environ.get("GLSLC_EXACT_EXP_LOG", "0") != "0"
+# INLINE_TRANSCENDENTALS: off (default), the big scalar cores (exact sin/cos/exp2/log2, atan, the half-float
+# conversions) are @ti.real_func: about 3 ms of compile time per call site instead of about 30 ms inlined, the
+# same run time, but Taichi's offline cache never hits for a kernel that calls a real_func (measured). On: they
+# are inlined like everything else (cache-friendly; what Vulkan, where real_func fails, always gets).
+# On Vulkan Taichi's own sin/exp/log/pow are used whatever the switches say: they are lavapipe's, i.e. llvmpipe's
+# own code, and bit-identical (measured for sin, exp2, log2, pow).
+INLINE_TRANSCENDENTALS = os.environ.get("GLSLC_INLINE_TRANSCENDENTALS", "0") != "0"
 
 _LOG2_E = 1.4426950408889634  # float32 0x3FB8AA3B, as Mesa's lowering of exp()
 _LN2 = 0.6931471805599453
 _HALF_PI = math.pi / 2
+_INF = math.inf
+_NAN = math.nan
+# llvmpipe's minimax polynomials for 2^x on [0, 1) and log2((1 + sqrt(z)) / (1 - sqrt(z))) / sqrt(z)
+_EXP2_C = (1.0, 0.693153073200168932794, 0.240153617044375388211, 0.0558263180532956664775,
+           0.00898934009049466391101, 0.00187757667519147912699)
+_LOG2_C = (2.88539009343309178325, 0.961791550404184197881, 0.577440339438736392009, 0.403343858251329912514,
+           0.406718052498846252698)
 _QUARTER_PI_MINUS_1 = struct.unpack("<f", struct.pack("<f", math.pi / 4))[0] - 1.0  # Mesa's M_PI_4f - 1.0f
+
+# ------------------------------------------------------------------------------------------------
+# Compile-time helpers (plain Python, run on the argument expressions inside ti.static)
+
+
+def _llvm_arch() -> bool:
+    return impl.current_cfg().arch in (ti.x64, ti.arm64, ti.cuda)
+
+
+def _exact_sincos() -> bool:
+    """:data:`EXACT_SIN_COS`, on the LLVM back ends (on Vulkan Taichi's own functions are exact)."""
+    return EXACT_SIN_COS and _llvm_arch()
+
+
+def _exact_explog() -> bool:
+    """:data:`EXACT_EXP_LOG`, on the LLVM back ends."""
+    return EXACT_EXP_LOG and _llvm_arch()
+
+
+def _use_real_funcs() -> bool:
+    """Whether the big scalar cores are called as ``@ti.real_func`` (not on Vulkan, where they fail)."""
+    return not INLINE_TRANSCENDENTALS and _llvm_arch()
 
 
 def _is_tensor(x: Any) -> bool:
@@ -95,6 +155,24 @@ def _size(x: Any) -> int:
     return x.get_shape()[0] if _is_tensor(x) else 1
 
 
+@ti.func
+def _each(fn: ti.template(), x):
+    """``fn`` (a scalar ``ti.real_func``) applied to a scalar or to each component of a vector."""
+    if ti.static(_is_tensor(x)):
+        return ti.Vector([fn(x[i]) for i in ti.static(range(_size(x)))])
+    else:
+        return fn(x)
+
+
+@ti.func
+def _each2(fn: ti.template(), x, y):
+    """Two-argument :func:`_each` (``x`` and ``y`` of one shape)."""
+    if ti.static(_is_tensor(x)):
+        return ti.Vector([fn(x[i], y[i]) for i in ti.static(range(_size(x)))])
+    else:
+        return fn(x, y)
+
+
 # ------------------------------------------------------------------------------------------------
 # Angle and trigonometry (Mesa's formulas: asin/acos/atan are its polynomial approximations)
 
@@ -111,22 +189,117 @@ def degrees(x):
     return x * 57.29578
 
 
+# llvmpipe's sin/cos/exp2/log2 below use fused multiply-adds; Taichi has none, so each is written inline as
+# ``f32(f64(a) * b + c)`` (the f64 product is exact, so this rounds once, like an FMA). See
+# INLINE_TRANSCENDENTALS for how the cores are called.
+
+
+@ti.func
+def _sincos_parts(a):
+    """llvmpipe's (Cephes ``sinf``) reduction of ``a`` by pi/4 in three parts and both polynomials: returns
+    ``(sin poly, cos poly, octant j, bits of a)``; :func:`_sin_from` and :func:`_cos_from` finish."""
+    bits = ti.bit_cast(a, ti.u32)
+    x = ti.bit_cast(bits & ti.u32(0x7FFFFFFF), ti.f32)
+    j = (ti.cast(x * 1.27323954473516, ti.i32) + 1) & -2  # cvttps2dq: INT_MIN for huge x and NaN
+    y = ti.cast(j, ti.f64)
+    xr = ti.cast(y * -0.78515625 + ti.cast(x, ti.f64), ti.f32)
+    xr = ti.cast(y * -2.4187564849853515625e-4 + ti.cast(xr, ti.f64), ti.f32)
+    xr = ti.cast(y * -3.77489497744594108e-8 + ti.cast(xr, ti.f64), ti.f32)
+    z = xr * xr
+    zd = ti.cast(z, ti.f64)
+    pc = ti.cast(zd * 2.443315711809948e-5 + -1.388731625493765e-3, ti.f32)
+    pc = ti.cast(ti.cast(pc, ti.f64) * zd + 4.166664568298827e-2, ti.f32)
+    pc = pc * z * z - z * 0.5 + 1.0
+    ps = ti.cast(zd * -1.9515295891e-4 + 8.3321608736e-3, ti.f32)
+    ps = ti.cast(ti.cast(ps, ti.f64) * zd + -1.6666654611e-1, ti.f32)
+    xd = ti.cast(xr, ti.f64)
+    ps = ti.cast(ti.cast(ps * z, ti.f64) * xd + xd, ti.f32)
+    return ps, pc, j, bits
+
+
+@ti.func
+def _finish_sincos(r, sign_bits, bits):
+    r = ti.min(ti.max(ti.bit_cast(ti.bit_cast(r, ti.u32) ^ sign_bits, ti.f32), -1.0), 1.0)
+    return ti.select((bits & ti.u32(0x7F800000)) == ti.u32(0x7F800000), _NAN, r)
+
+
+@ti.func
+def _sin_from(ps, pc, j, bits):
+    sign_bits = (bits & ti.u32(0x80000000)) ^ (ti.cast(j & 4, ti.u32) << ti.u32(29))
+    return _finish_sincos(ti.select((j & 2) == 0, ps, pc), sign_bits, bits)
+
+
+@ti.func
+def _cos_from(ps, pc, j, bits):
+    k = j - 2
+    return _finish_sincos(ti.select((k & 2) == 0, ps, pc), ti.cast(~k & 4, ti.u32) << ti.u32(29), bits)
+
+
+@ti.func
+def _sin_core(x):
+    ps, pc, j, bits = _sincos_parts(x)
+    return _sin_from(ps, pc, j, bits)
+
+
+@ti.func
+def _cos_core(x):
+    ps, pc, j, bits = _sincos_parts(x)
+    return _cos_from(ps, pc, j, bits)
+
+
+@ti.func
+def _tan_core(x):
+    ps, pc, j, bits = _sincos_parts(x)
+    return _sin_from(ps, pc, j, bits) / _cos_from(ps, pc, j, bits)
+
+
+@ti.real_func
+def _sin1(x: ti.f32) -> ti.f32:
+    return _sin_core(x)
+
+
+@ti.real_func
+def _cos1(x: ti.f32) -> ti.f32:
+    return _cos_core(x)
+
+
+@ti.real_func
+def _tan1(x: ti.f32) -> ti.f32:
+    return _tan_core(x)
+
+
 @ti.func
 def sin(x):
-    """GLSL ``sin``."""
-    return ti.sin(x)
+    """GLSL ``sin``: llvmpipe's algorithm, bit-identical (``sin(1e4)`` too, which hash-noise shaders rely on);
+    NaN for infinite input."""
+    if ti.static(not _exact_sincos()):
+        return ti.sin(x)
+    elif ti.static(_use_real_funcs()):
+        return _each(_sin1, x)
+    else:
+        return _sin_core(x)
 
 
 @ti.func
 def cos(x):
-    """GLSL ``cos``."""
-    return ti.cos(x)
+    """GLSL ``cos``: llvmpipe's algorithm, bit-identical."""
+    if ti.static(not _exact_sincos()):
+        return ti.cos(x)
+    elif ti.static(_use_real_funcs()):
+        return _each(_cos1, x)
+    else:
+        return _cos_core(x)
 
 
 @ti.func
 def tan(x):
-    """GLSL ``tan``: ``sin(x) / cos(x)`` as Mesa lowers it."""
-    return ti.sin(x) / ti.cos(x)
+    """GLSL ``tan``: ``sin(x) / cos(x)`` as Mesa lowers it (one shared reduction)."""
+    if ti.static(not _exact_sincos()):
+        return ti.sin(x) / ti.cos(x)
+    elif ti.static(_use_real_funcs()):
+        return _each(_tan1, x)
+    else:
+        return _tan_core(x)
 
 
 @ti.func
@@ -150,7 +323,7 @@ def acos(x):
 
 
 @ti.func
-def _atan1(y_over_x):
+def _atan_core(y_over_x):
     """Mesa's ``atan(y_over_x)``: range reduction to [0, 1] and an odd polynomial of degree 11."""
     a = ti.abs(y_over_x)
     x = ti.min(a, 1.0) / ti.max(a, 1.0)
@@ -167,8 +340,8 @@ def _atan1(y_over_x):
 
 
 @ti.func
-def _atan2(y, x):
-    """Mesa's ``atan(y, x)`` (``atan2``), built on :func:`_atan1` (``atan(0, 0)`` is pi/4 or 3pi/4 there)."""
+def _atan2_core(y, x):
+    """Mesa's ``atan(y, x)``: ``atan(0, 0)`` is pi/4 or 3pi/4 there (|x| == |y| counts as tan = 1)."""
     flip = x <= 0.0
     ax = ti.abs(x)
     s = ti.select(flip, ax, y)
@@ -177,17 +350,33 @@ def _atan2(y, x):
     rcp = 1.0 / (t * scale)
     s_over_t = (s * scale) * rcp
     tn = ti.select(ax == ti.abs(y), 1.0, ti.abs(s_over_t))
-    arc = ti.select(flip, 1.0, 0.0) * _HALF_PI + _atan1(tn)
+    arc = ti.select(flip, 1.0, 0.0) * _HALF_PI + _atan_core(tn)
     return ti.select(ti.min(y, rcp) < 0.0, -arc, arc)
+
+
+@ti.real_func
+def _atan1_1(y_over_x: ti.f32) -> ti.f32:
+    return _atan_core(y_over_x)
+
+
+@ti.real_func
+def _atan2_1(y: ti.f32, x: ti.f32) -> ti.f32:
+    return _atan2_core(y, x)
 
 
 @ti.func
 def atan(y, x: ti.template() = None):
     """GLSL ``atan(y_over_x)`` and ``atan(y, x)`` (Mesa's approximations, error about 1e-6)."""
     if ti.static(_is_none(x)):
-        return _atan1(y)
+        if ti.static(_use_real_funcs()):
+            return _each(_atan1_1, y)
+        else:
+            return _atan_core(y)
     else:
-        return _atan2(y, x)
+        if ti.static(_use_real_funcs()):
+            return _each2(_atan2_1, y, x)
+        else:
+            return _atan2_core(y, x)
 
 
 @ti.func
@@ -234,25 +423,78 @@ def atanh(x):
 
 
 @ti.func
-def exp2(x):
-    """GLSL ``exp2``: ``2^floor(x)`` built from bits times ``e^(frac(x) ln 2)`` (about 1 ULP); like llvmpipe,
-    results below 2^-126 flush to 0."""
-    t = ti.min(ti.max(x, -127.0), 128.0)
+def _exp2_core(x):
+    t = ti.min(ti.max(x, -126.99999), 128.0)
     n = ti.floor(t)
+    f = t - n
     scale = ti.bit_cast(ti.cast(ti.cast(n, ti.i32) + 127, ti.u32) << ti.u32(23), ti.f32)
-    r = ti.exp((t - n) * _LN2) * scale
-    return ti.select(isnan(x) != 0, x, r)
+    f2 = ti.cast(f * f, ti.f64)
+    odd = ti.cast(f2 * _EXP2_C[5] + _EXP2_C[3], ti.f32)
+    odd = ti.cast(f2 * ti.cast(odd, ti.f64) + _EXP2_C[1], ti.f32)
+    even = ti.cast(f2 * _EXP2_C[4] + _EXP2_C[2], ti.f32)
+    even = ti.cast(f2 * ti.cast(even, ti.f64) + _EXP2_C[0], ti.f32)
+    p = ti.cast(ti.cast(odd, ti.f64) * ti.cast(f, ti.f64) + ti.cast(even, ti.f64), ti.f32)
+    return ti.select(ti.cast(x == x, ti.i32) == 0, x, scale * p)
+
+
+@ti.func
+def _log2_core(x):
+    bits = ti.bit_cast(x, ti.u32)
+    e = ti.cast(ti.cast(bits >> ti.u32(23), ti.i32) - 127, ti.f64)  # x < 0 ends as NaN below
+    m = ti.bit_cast((bits & ti.u32(0x007FFFFF)) | ti.u32(0x3F800000), ti.f32)
+    y = (m - 1.0) / (m + 1.0)
+    z = y * y
+    z2 = ti.cast(z * z, ti.f64)
+    odd = ti.cast(z2 * _LOG2_C[3] + _LOG2_C[1], ti.f32)
+    even = ti.cast(z2 * _LOG2_C[4] + _LOG2_C[2], ti.f32)
+    even = ti.cast(z2 * ti.cast(even, ti.f64) + _LOG2_C[0], ti.f32)
+    p = ti.cast(ti.cast(odd, ti.f64) * ti.cast(z, ti.f64) + ti.cast(even, ti.f64), ti.f32)
+    r = ti.cast(ti.cast(y, ti.f64) * ti.cast(p, ti.f64) + e, ti.f32)
+    r = ti.select(x == _INF, _INF, ti.select(x == 0.0, -_INF, r))
+    return ti.select(x >= 0.0, r, _NAN)
+
+
+@ti.real_func
+def _exp2_1(x: ti.f32) -> ti.f32:
+    return _exp2_core(x)
+
+
+@ti.real_func
+def _log2_1(x: ti.f32) -> ti.f32:
+    return _log2_core(x)
+
+
+@ti.func
+def exp2(x):
+    """GLSL ``exp2``: llvmpipe's ``2^floor(x) * P5(frac(x))`` (even and odd halves, fused multiply-adds) with
+    :data:`EXACT_EXP_LOG`, else ``2^floor(x) * e^(frac(x) ln 2)``; x is clamped to [-126.99999, 128] (below
+    2^-126 gives 0, 2^128 inf), NaN stays NaN."""
+    if ti.static(not _exact_explog()):
+        t = ti.min(ti.max(x, -126.99999), 128.0)
+        n = ti.floor(t)
+        scale = ti.bit_cast(ti.cast(ti.cast(n, ti.i32) + 127, ti.u32) << ti.u32(23), ti.f32)
+        return ti.select(ti.cast(x == x, ti.i32) == 0, x, scale * ti.exp((t - n) * _LN2))
+    elif ti.static(_use_real_funcs()):
+        return _each(_exp2_1, x)
+    else:
+        return _exp2_core(x)
 
 
 @ti.func
 def log2(x):
-    """GLSL ``log2`` (NaN below 0, -inf at 0)."""
-    return ti.log(x) * _LOG2_E
+    """GLSL ``log2``: llvmpipe's ``exponent + y * P4(y^2)``, y = (m - 1) / (m + 1) for the mantissa m in [1, 2),
+    with :data:`EXACT_EXP_LOG`, else libm's; -inf at 0, NaN below 0, inf at inf."""
+    if ti.static(not _exact_explog()):
+        return ti.log(x) * _LOG2_E
+    elif ti.static(_use_real_funcs()):
+        return _each(_log2_1, x)
+    else:
+        return _log2_core(x)
 
 
 @ti.func
 def exp(x):
-    """GLSL ``exp``: ``exp2(x * log2(e))``, Mesa's lowering (so large |x| carry the same rounding)."""
+    """GLSL ``exp``: ``exp2(x * log2(e))``, Mesa's lowering (so large |x| carry the same rounding error)."""
     return exp2(x * _LOG2_E)
 
 
@@ -266,7 +508,10 @@ def log(x):
 def pow(x, y):
     """GLSL ``pow``: ``exp2(y * log2(x))`` as llvmpipe computes it: 0 when x == 0 (whatever y), NaN for x < 0
     (also ``pow(-2, 2)``), and for ``pow(1, inf)``/``pow(inf, 0)``."""
-    return ti.select(x == 0.0, 0.0, exp2(y * log2(x)))
+    if ti.static(_exact_explog()):
+        return ti.select(x == 0.0, 0.0, exp2(y * log2(x)))
+    else:  # powf: more accurate than llvmpipe (whose error grows with |y * log2 x|) and much faster
+        return ti.select(x < 0.0, _NAN, ti.select(x == 0.0, 0.0, ti.pow(x, y)))
 
 
 @ti.func
@@ -317,14 +562,16 @@ def trunc(x):
 
 @ti.func
 def roundEven(x):  # noqa: N802 - GLSL name
-    """GLSL ``roundEven``: round to nearest, ties to even (no ``x + 2^23`` trick: fast_math would fold it)."""
-    t = trunc(x)
-    d = x - t  # exact
-    ad = ti.abs(d)
-    half_t = t * 0.5
-    odd = half_t != ti.floor(half_t)
-    up = (ad > 0.5) | ((ad == 0.5) & odd)
-    return ti.select(up, t + ti.select(d < 0, -1.0, 1.0), t)
+    """GLSL ``roundEven``: round to nearest, ties to even: ``(|x| + 2^23) - 2^23`` below 2^23 (2^52 for double),
+    sign restored from the bits (so -0.3 gives -0.0). Needs ``fast_math=False``, which must not fold it."""
+    if ti.static(_is_f64(x)):
+        a = ti.abs(x)
+        r = ti.select(a < 4503599627370496.0, (a + 4503599627370496.0) - 4503599627370496.0, a)
+        return ti.bit_cast(ti.bit_cast(r, ti.u64) | (ti.bit_cast(x, ti.u64) & ti.u64(0x8000000000000000)), ti.f64)
+    else:
+        a = ti.abs(x)
+        r = ti.select(a < 8388608.0, (a + 8388608.0) - 8388608.0, a)
+        return ti.bit_cast(ti.bit_cast(r, ti.u32) | (ti.bit_cast(x, ti.u32) & ti.u32(0x80000000)), ti.f32)
 
 
 @ti.func
@@ -354,19 +601,21 @@ def modf(x):
 
 @ti.func
 def min(x, y):
-    """GLSL ``min`` for float/int/uint; ``y`` may be a scalar with a vector ``x``."""
+    """GLSL ``min`` for float/int/uint; ``y`` may be a scalar with a vector ``x``. A NaN operand gives the other
+    one, as on llvmpipe (which returns ``y`` on ties: ``min(0.0, -0.0)`` is -0.0 there, either zero here; a
+    select-based exact version compiles several times slower in Taichi)."""
     return ti.min(x, y)
 
 
 @ti.func
 def max(x, y):
-    """GLSL ``max`` for float/int/uint; ``y`` may be a scalar with a vector ``x``."""
+    """GLSL ``max`` for float/int/uint; ``y`` may be a scalar with a vector ``x``; NaN and ties as :func:`min`."""
     return ti.max(x, y)
 
 
 @ti.func
 def clamp(x, lo, hi):
-    """GLSL ``clamp``: ``min(max(x, lo), hi)``; bounds may be scalars with a vector ``x``."""
+    """GLSL ``clamp``: ``min(max(x, lo), hi)``; bounds may be scalars with a vector ``x`` (NaN x gives lo)."""
     return ti.min(ti.max(x, lo), hi)
 
 
@@ -378,12 +627,15 @@ def mix_select(x, y, a):
 
 @ti.func
 def mix(x, y, a):
-    """GLSL ``mix`` with a float weight (scalar or vector): ``x + (y - x) * a`` as llvmpipe computes it. An
-    integer-typed ``a`` (a bool selector) is forwarded to :func:`mix_select`."""
-    if ti.static(_is_float(a)):
-        return x + (y - x) * a
-    else:
+    """GLSL ``mix`` with a float weight (scalar or vector): ``x + (y - x) * a`` as llvmpipe computes it for
+    float (``x * (1 - a) + y * a`` for double). An integer-typed ``a`` (a bool selector) is forwarded to
+    :func:`mix_select`."""
+    if ti.static(not _is_float(a)):
         return mix_select(x, y, a)
+    elif ti.static(_is_f64(x)):
+        return x * (1.0 - a) + y * a
+    else:
+        return x + (y - x) * a
 
 
 @ti.func
@@ -581,16 +833,33 @@ def _f16_bits_to_f32(h):
     return ti.select(e == 0, sub, ti.select(e == 31, special, normal))
 
 
+@ti.real_func
+def _f32_to_f16_bits_1(x: ti.f32) -> ti.u32:
+    return _f32_to_f16_bits(x)
+
+
+@ti.real_func
+def _f16_bits_to_f32_1(h: ti.u32) -> ti.f32:
+    return _f16_bits_to_f32(h)
+
+
 @ti.func
 def packHalf2x16(v):  # noqa: N802 - GLSL name
     """GLSL ``packHalf2x16``: two IEEE halves (round to nearest even), x in the low bits."""
-    return _f32_to_f16_bits(v[0]) | (_f32_to_f16_bits(v[1]) << ti.u32(16))
+    if ti.static(_use_real_funcs()):
+        return _f32_to_f16_bits_1(v[0]) | (_f32_to_f16_bits_1(v[1]) << ti.u32(16))
+    else:
+        h = _f32_to_f16_bits(v)
+        return h[0] | (h[1] << ti.u32(16))
 
 
 @ti.func
 def unpackHalf2x16(p):  # noqa: N802 - GLSL name
     """GLSL ``unpackHalf2x16``."""
-    return ti.Vector([_f16_bits_to_f32(p & ti.u32(0xFFFF)), _f16_bits_to_f32(p >> ti.u32(16))])
+    if ti.static(_use_real_funcs()):
+        return ti.Vector([_f16_bits_to_f32_1(p & ti.u32(0xFFFF)), _f16_bits_to_f32_1(p >> ti.u32(16))])
+    else:
+        return _f16_bits_to_f32(ti.Vector([p & ti.u32(0xFFFF), p >> ti.u32(16)]))
 
 
 @ti.func

@@ -15,7 +15,7 @@ float sdRoundBox(vec3 p, vec3 b, float r)
     return length(max(q, 0.0)) + min(max(q.x, max(q.y, q.z)), 0.0) - r;
 }
 
-float sdTorus(vec3 p, vec2 t)
+float torusDist(vec3 p, vec2 t)
 {
     vec2 q = vec2(length(p.xz) - t.x, p.y);
     return length(q) - t.y;
@@ -34,19 +34,19 @@ Hit map(vec3 p)
     h = closer(h, Hit(sdRoundBox(q, vec3(0.45), 0.12), 2.0));
     vec3 k = p - vec3(0.0, -0.1, -1.6);
     k.yz *= rot(1.2);
-    h = closer(h, Hit(sdTorus(k, vec2(0.6, 0.2)), 3.0));
+    h = closer(h, Hit(torusDist(k, vec2(0.6, 0.2)), 3.0));
     return h;
 }
 
 vec3 calcNormal(vec3 p)
 {
-    const vec2 e = vec2(0.001, 0.0);
-    return normalize(vec3(map(p + e.xyy).d - map(p - e.xyy).d,
-                          map(p + e.yxy).d - map(p - e.yxy).d,
-                          map(p + e.yyx).d - map(p - e.yyx).d));
+    const vec2 h = vec2(0.001, 0.0);
+    return normalize(vec3(map(p + h.xyy).d - map(p - h.xyy).d,
+                          map(p + h.yxy).d - map(p - h.yxy).d,
+                          map(p + h.yyx).d - map(p - h.yyx).d));
 }
 
-float softShadow(vec3 ro, vec3 rd)
+float penumbraShadow(vec3 ro, vec3 rd)
 {
     float res = 1.0;
     float t = 0.02;
@@ -59,7 +59,7 @@ float softShadow(vec3 ro, vec3 rd)
     return clamp(res, 0.0, 1.0);
 }
 
-float ambientOcclusion(vec3 p, vec3 n)
+float occlusionTerm(vec3 p, vec3 n)
 {
     float occ = 0.0;
     float w = 1.0;
@@ -114,8 +114,8 @@ void mainImage(out vec4 fragColor, in vec2 fragCoord)
         vec3 n = calcNormal(p);
         vec3 sun = normalize(vec3(0.6, 0.8, -0.4));
         float dif = max(dot(n, sun), 0.0);
-        float sha = dif > 0.0 ? softShadow(p + n * 0.01, sun) : 0.0;
-        float occ = ambientOcclusion(p, n);
+        float sha = dif > 0.0 ? penumbraShadow(p + n * 0.01, sun) : 0.0;
+        float occ = occlusionTerm(p, n);
         vec3 hal = normalize(sun - rd);
         float spe = pow(max(dot(n, hal), 0.0), 32.0) * dif * sha;
 

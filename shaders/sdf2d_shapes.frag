@@ -2,9 +2,9 @@
 // equilateral triangle, combined with a smooth minimum, shown with the
 // classic inside/outside colouring and animated iso-distance bands.
 
-float sdCircle(vec2 p, float r) { return length(p) - r; }
+float circleDist(vec2 p, float r) { return length(p) - r; }
 
-float sdRoundBox(vec2 p, vec2 b, float r)
+float roundedBoxDist(vec2 p, vec2 b, float r)
 {
     vec2 q = abs(p) - b + r;
     return length(max(q, 0.0)) + min(max(q.x, q.y), 0.0) - r;
@@ -30,16 +30,16 @@ float sdTriangle(vec2 p, float r)
 float smin(float a, float b, float k)
 {
     float h = clamp(0.5 + 0.5 * (b - a) / k, 0.0, 1.0);
-    return mix(b, a, h) - k * h * (1.0 - h);
+    return mix(b, a, h) - h * (1.0 - h) * k;
 }
 
 void mainImage(out vec4 fragColor, in vec2 fragCoord)
 {
-    vec2 p = (2.0 * fragCoord - iResolution.xy) / iResolution.y;
+    vec2 p = (fragCoord * 2.0 - iResolution.xy) / iResolution.y;
     float t = iTime;
 
-    float d = sdCircle(p - vec2(0.55 * cos(0.9 * t), 0.35 * sin(1.1 * t)), 0.3);
-    d = smin(d, sdRoundBox(p - vec2(-0.45, 0.1), vec2(0.3, 0.22), 0.08), 0.2);
+    float d = circleDist(p - vec2(0.55 * cos(0.9 * t), 0.35 * sin(1.1 * t)), 0.3);
+    d = smin(d, roundedBoxDist(p - vec2(-0.45, 0.1), vec2(0.3, 0.22), 0.08), 0.2);
     d = smin(d, sdSegment(p, vec2(-0.7, -0.6), vec2(0.6, -0.45 + 0.2 * sin(t))) - 0.05, 0.15);
     vec2 tp = p - vec2(0.45, 0.45);
     float c = cos(0.7 * t), s = sin(0.7 * t);

@@ -15,6 +15,14 @@ def _first_error(e: BaseException) -> str:
     return f"{type(e).__name__}: {e}" if not isinstance(e, (GlslError, InputError)) else str(e)
 
 
+def _frame_seconds(render: Any, inputs: Any) -> float:
+    """Seconds per frame of a warm render (one warm-up call at this size, then one timed call)."""
+    render(inputs)
+    t0 = time.perf_counter()
+    render(inputs)
+    return (time.perf_counter() - t0) / len(inputs.frames)
+
+
 def parity_task(job: dict[str, Any]) -> dict[str, Any]:
     """``job``: ``{"record"}`` (a corpus JSON line) or ``{"path"}``, plus ``width``, ``height``, ``times``,
     ``arch``, ``timing_size`` (render-time measurement size, or None), ``keep_frames``."""
@@ -47,11 +55,7 @@ def parity_task(job: dict[str, Any]) -> dict[str, Any]:
         out["ref_compile_s"] = time.perf_counter() - t0
         ref = prog.render(inputs)
         if timing:
-            tin = RenderInputs(timing, timing, inputs.frames)
-            prog.render(tin)
-            t0 = time.perf_counter()
-            prog.render(tin)
-            out["ref_frame_s"] = (time.perf_counter() - t0) / len(inputs.frames)
+            out["ref_frame_s"] = _frame_seconds(prog.render, RenderInputs(timing, timing, inputs.frames))
         prog.release()
         out["ref_status"] = "ok"
     except Exception as e:  # noqa: BLE001 - every failure is a verdict
@@ -67,11 +71,7 @@ def parity_task(job: dict[str, Any]) -> dict[str, Any]:
         out["ours_compile_s"] = time.perf_counter() - t0
         ours = shader.render(inputs)
         if timing:
-            tin = RenderInputs(timing, timing, inputs.frames)
-            shader.render(tin)
-            t0 = time.perf_counter()
-            shader.render(tin)
-            out["ours_frame_s"] = (time.perf_counter() - t0) / len(inputs.frames)
+            out["ours_frame_s"] = _frame_seconds(shader.render, RenderInputs(timing, timing, inputs.frames))
         out["ours_status"] = "ok"
         out["arch"] = shader.arch
     except Exception as e:  # noqa: BLE001

@@ -97,6 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("-o", "--output", default=None, metavar="FILE.py", help="where to write (default: stdout)")
     k.add_argument("--dialect", default=None, metavar="D", help="force the dialect: " + ", ".join(dialect_names()))
     k.set_defaults(func=cmd_compile)
+
+    # Larger commands live in their own modules; each adds its subparser and handler.
+    from . import cli_parity
+
+    cli_parity.register(sub)
     return p
 
 

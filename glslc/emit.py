@@ -24,6 +24,7 @@ from __future__ import annotations
 import builtins
 import keyword
 import math
+import os
 import re
 import struct as _struct
 from collections.abc import Iterator
@@ -39,11 +40,13 @@ from .frontend import FrontEndResult
 from .lower import (
     DERIV_VARS,
     DISCARD,
+    INLINE_BUDGET,
     Usage,
     derivative_calls,
     function_order,
     global_usage,
     has_effects,
+    inline_plan,
     returns_inside_control_flow,
     unsupported,
     writes_something,
@@ -133,6 +136,7 @@ class _FnCtx:
     breakable: list[str] = field(default_factory=list)  # "loop" / "switch" nesting, innermost last
     writes: list[Var] = field(default_factory=list)  # globals returned with the result
     out_params: list[tuple[str, Type]] = field(default_factory=list)
+    dummy_result: bool = False  # a void function compiled as a real_func returns 0
 
 
 class Emitter:
@@ -330,6 +334,13 @@ class Emitter:
         for v in DERIV_VARS:
             self.global_names[v.uid] = v.name
             self.module_namer.taken.add(v.name)
+        # Real functions are experimental (off unless GLSLC_REAL_FUNCS=1): Taichi 1.7.4 crashes on some of
+        # them (docs/backend.md). The plan's size estimate is used either way (KERNEL_SIZE, see below).
+        eligible = set()
+        if os.environ.get("GLSLC_REAL_FUNCS", "0") == "1":
+            eligible = {id(f) for f in self.order if self.can_be_real(f)}
+        budget = int(os.environ.get("GLSLC_INLINE_BUDGET") or INLINE_BUDGET)
+        self.real_fns, self.inline_stats = inline_plan(self.c, self.order, eligible, budget=budget)
         self.deriv_sites = {id(c): i for i, c in enumerate(derivative_calls(self.c))}
         self.deriv_slots = 0
         for v in self.c.globals:
@@ -431,8 +442,58 @@ class Emitter:
             params.append(f"{self.var_name(g)}: ti.template()" if g.type.kind == "sampler" else self.var_name(g))
         self.ctx.writes = list(usage.writes)
         self.ctx.out_params = outs
+        name = self.fn_names[id(f)]
+        real = id(f) in self.real_fns
+        self.ctx.dummy_result = real
+        with self.capture() as body:
+            self.function_body(f, d)
+        if not real:
+            self.line("@ti.func")
+            self.line(f"def {name}({', '.join(params)}):  # GLSL line {d.proto.span.line}")
+            self.emit_lines(body)
+            return
+        # compiled once and called (glslc.lower.inline_plan): an annotated real_func for the LLVM arches and
+        # the same body as a ti.func for Vulkan; G.hot picks one when a kernel compiles
+        # the arguments of a real function are immutable: the body works on copies
+        args = [namer.fresh(pn + "_arg") for pn in params]
+        annotated = [f"{a}: {self.ti_type(t, d)}" for a, t in zip(args, self.param_types(f), strict=True)]
+        results = ([f.ret] if f.ret.kind != "void" else []) + [t for _, t in outs] + [g.type for g in usage.writes]
+        rtypes = [self.ti_type(t, d) for t in results] or ["ti.i32"]
+        ret = rtypes[0] if len(rtypes) == 1 else f"({', '.join(rtypes)})"
+        self.line("@ti.real_func")
+        self.line(f"def {name}_real({', '.join(annotated)}) -> {ret}:  # GLSL line {d.proto.span.line}")
+        with self.indented():
+            for pn, a in zip(params, args, strict=True):
+                self.line(f"{pn} = {a}")
+        self.emit_lines(body)
+        self.line("")
         self.line("@ti.func")
-        self.line(f"def {self.fn_names[id(f)]}({', '.join(params)}):  # GLSL line {d.proto.span.line}")
+        self.line(f"def {name}_inline({', '.join(params)}):")
+        self.emit_lines(body)
+        self.line("")
+        self.line(f"{name} = G.hot({name}_real, {name}_inline)")
+
+    def param_types(self, f: Function) -> list[Type]:
+        """The types of a function's parameters as emitted: its own, then the shader globals it reads."""
+        return [t for _, t, _ in f.params] + [g.type for g in self.usage[id(f)].reads]
+
+    def can_be_real(self, f: Function) -> bool:
+        """Whether ``f`` can be a ``ti.real_func``: every parameter and result has a Taichi type annotation
+        (no texture slots or derivative state, which are compile-time templates)."""
+        if f.name == "main" or f.definition is None:
+            return False
+        usage = self.usage[id(f)]
+        types = self.param_types(f) + [g.type for g in usage.writes] + ([f.ret] if f.ret.kind != "void" else [])
+        for t in types:
+            if t.kind == "sampler":
+                return False
+            try:
+                self.ti_type(t, f.definition)
+            except BackendError:
+                return False
+        return True
+
+    def function_body(self, f: Function, d: A.FunctionDef) -> None:
         with self.indented():
             for (_, t, qual), prm in zip(f.params, d.proto.params, strict=False):
                 var = self.c.symbols.get(prm)
@@ -456,7 +517,7 @@ class Emitter:
         parts += [p for p, _ in self.ctx.out_params]
         parts += [self.var_name(g) for g in self.ctx.writes]
         if not parts:
-            return ""
+            return "0" if self.ctx.dummy_result else ""  # a real_func needs a result (TAICHI.md)
         if len(parts) == 1 and value is not None:
             return value
         return ", ".join(parts)
@@ -1075,11 +1136,14 @@ class Emitter:
         if f.ret.kind != "void":
             value = f"{res}[0]" if n_results > 1 else res
             k = 1
+        # the globals the callee wrote first: out/inout arguments are copied out at the return, after them,
+        # so an argument that is such a global (``f(g)`` where f writes g too) ends with the copied-out value
+        kw = k + len(outs)
+        for g in usage.writes:
+            self.line(f"{self.var_name(g)} = {res}[{kw}]" if n_results > 1 else f"{self.var_name(g)} = {res}")
+            kw += 1
         for a, pt in outs:
             self.store(a, self.conv(f"{res}[{k}]" if n_results > 1 else res, pt, a.ty))
-            k += 1
-        for g in usage.writes:
-            self.line(f"{self.var_name(g)} = {res}[{k}]" if n_results > 1 else f"{self.var_name(g)} = {res}")
             k += 1
         if value is not None:
             return self.hoist(value)
@@ -1158,6 +1222,14 @@ class Emitter:
             name = "mix_select"
         if name == "not":
             return f"G.not_({args[0]})"
+        if name == "pow":
+            # Mesa's NIR rewrites pow with a constant exponent of 1, 2 or 4 into multiplications, and pow(2, y)
+            # into exp2(y), before it ever evaluates exp2(y * log2(x)): pow(-0.5, 2.0) is 0.25 there, not NaN
+            k = _uniform_constant(self.c.constants.get(e.args[1]))
+            if k in (1.0, 2.0, 4.0):
+                return f"G.pow_int({args[0]}, {int(k)})"
+            if _uniform_constant(self.c.constants.get(e.args[0])) == 2.0:
+                return f"G.exp2({args[1]})"
         if name == "atan" and len(args) == 1:  # G.atan(y, x=None): Taichi funcs take no default arguments
             return f"G.atan({args[0]}, None)"
         outs = [(a, pt) for a, pt, q in zip(e.args, sig.params, sig.qualifiers, strict=True) if q != "in"]
@@ -1389,6 +1461,8 @@ class Emitter:
         self.lines.append(f"DERIVATIVE_SLOTS = {self.deriv_slots}  # scratch slots per pixel for derivatives")
         plain = sum(1 for c in derivative_calls(self.c) if not c.callee.startswith("texture"))
         self.lines.append(f"DERIVATIVE_CALLS = {plain}  # dFdx/dFdy/fwidth sites: > 0 renders twice (record, replay)")
+        size = self.inline_stats.get("expanded_after", 0)
+        self.lines.append(f"KERNEL_SIZE = {size}  # weighted size after inlining: sets Taichi's optimization effort")
 
     def call_main(self, main: Function) -> None:
         usage = self.usage[id(main)]
@@ -1474,6 +1548,16 @@ def _common_base(a: Type, b: Type) -> str:
         return a.base
     order = ["bool", "int", "uint", "float", "double"]
     return max(a.base, b.base, key=order.index)
+
+
+def _uniform_constant(value: Any) -> float | None:
+    """A constant's value when it is one number (or a vector of one number repeated), else None."""
+    if isinstance(value, (list, tuple)):
+        flat = [float(v) for v in value] if all(isinstance(v, (int, float)) for v in value) else []
+        return flat[0] if flat and all(v == flat[0] for v in flat) else None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    return None
 
 
 def _is_plain_name(code: str) -> bool:

@@ -226,7 +226,7 @@ def has_effects(e: A.Expr, checked: CheckResult, usage: dict[int, Usage]) -> boo
     return False
 
 
-_UNSUPPORTED_BUILTINS = ("interpolateAt", "noise1", "noise2", "noise3", "noise4")
+_UNSUPPORTED_BUILTINS = ("interpolateAt",)
 
 
 def unsupported(checked: CheckResult) -> GlslError | None:
@@ -264,3 +264,94 @@ def writes_something(e: A.Expr, checked: CheckResult, usage: dict[int, Usage]) -
             elif t is not None and hasattr(t, "qualifiers") and any(q != "in" for q in t.qualifiers):
                 return True
     return False
+
+
+# ---------------------------------------------------------------------------------------------- inlining
+
+#: Weighted size of the kernel (see :func:`inline_plan`) above which hot functions become ``ti.real_func``.
+INLINE_BUDGET = 6000
+#: A function is worth a real call only when inlining it again would cost at least this much.
+MIN_SAVING = 400
+
+
+def _node_weight(n: A.Node) -> int:
+    """Rough cost of one expression once Taichi scalarizes it: its component count (mat4: 16)."""
+    t = getattr(n, "ty", None)
+    if isinstance(t, Type):
+        if t.kind == "vector":
+            return t.size or 1
+        if t.kind == "matrix":
+            return (t.rows or 1) * (t.cols or 1)
+    return 1
+
+
+def own_sizes(checked: CheckResult, order: list[Function]) -> dict[int, tuple[int, list[Function]]]:
+    """Per function: its own weighted size and the user functions it calls (one entry per call site)."""
+    out = {}
+    for f in order:
+        size, callees = 0, []
+        for n in A.walk(f.definition):  # type: ignore[arg-type]
+            size += _node_weight(n)
+            if isinstance(n, A.Call):
+                t = checked.calls.get(n)
+                if isinstance(t, Function) and t.definition is not None:
+                    callees.append(t)
+        out[_fn_key(f)] = (size, callees)
+    return out
+
+
+def inline_plan(checked: CheckResult, order: list[Function], eligible: set[int], *,
+                budget: int = INLINE_BUDGET, min_saving: int = MIN_SAVING) -> tuple[set[int], dict[str, int]]:
+    """Which functions to compile as ``@ti.real_func`` (called) instead of ``@ti.func`` (inlined).
+
+    Taichi inlines every ``ti.func`` at every call site, so a distance function called from a march loop,
+    six normal taps, a shadow and an AO loop is compiled ten times, with everything it calls: compile time
+    grows with the *expanded* size of the kernel, not the source (TAICHI.md: 16 s to 137 s). A real
+    function is compiled once and called, at some cost in render time (no inlining across the call).
+
+    Greedy: while the expanded kernel is larger than ``budget``, make real the eligible function whose
+    extra expansions cost most ((times expanded - 1) x expanded size), if that saves at least
+    ``min_saving``. ``order`` lists callees before callers; ``eligible`` holds the keys of functions that
+    can be real (no texture or derivative state, types Taichi can annotate). Returns the keys chosen and
+    the sizes before and after (for the module's header comment).
+    """
+    sizes = own_sizes(checked, order)
+    keys = [_fn_key(f) for f in order]
+    entry = [_fn_key(f) for f in order if f.name == "main"] or keys[-1:]
+    real: set[int] = set()
+
+    def expand() -> tuple[dict[int, int], dict[int, int], int]:
+        expanded: dict[int, int] = {}
+        for k in keys:  # callees first
+            own, callees = sizes[k]
+            expanded[k] = own + sum(2 if _fn_key(g) in real else expanded[_fn_key(g)] for g in callees)
+        # how many times each body is compiled: once per inlining path from the kernel or from a real
+        # function (which is compiled once, as its own root)
+        times: dict[int, int] = dict.fromkeys(keys, 0)
+        for root in entry + [k for k in keys if k in real]:
+            counts = {root: 1}
+            for k in reversed(keys):  # callers first
+                c = counts.get(k, 0)
+                if not c or (k != root and k in real):
+                    continue
+                times[k] += c
+                for g in sizes[k][1]:
+                    counts[_fn_key(g)] = counts.get(_fn_key(g), 0) + c
+        size = sum(expanded[k] for k in entry) + sum(expanded[k] for k in real if times[k])
+        return expanded, times, size
+
+    expanded, times, current = expand()
+    before = current
+    while current > budget:
+        best, gain = None, min_saving
+        for k in keys:
+            if k in real or k not in eligible:
+                continue
+            saving = (times[k] - 1) * expanded[k]
+            if saving > gain:
+                best, gain = k, saving
+        if best is None:
+            break
+        real.add(best)
+        expanded, times, current = expand()
+    return real, {"expanded_before": before, "expanded_after": current}

@@ -56,7 +56,8 @@ __all__ = [
     "radians", "reflect", "refract", "round", "roundEven", "sign", "sin", "sinh", "smoothstep", "sqrt", "step",
     "tan", "tanh", "transpose", "trunc", "uaddCarry", "uintBitsToFloat", "umulExtended", "unpackDouble2x32",
     "unpackHalf2x16", "unpackSnorm2x16", "unpackSnorm4x8", "unpackUnorm2x16", "unpackUnorm4x8", "usubBorrow",
-    "not_", "mix_select", "idiv", "imod", "vec_equal", "vec_not_equal",
+    "not_", "mix_select", "idiv", "imod", "vec_equal", "vec_not_equal", "noise1", "noise2", "noise3", "noise4",
+    "pow_int", "hot",
 ]
 
 # Switches, read when a kernel is compiled (set them before that); their defaults come from the environment
@@ -113,6 +114,30 @@ def _exact_explog() -> bool:
 def _use_real_funcs() -> bool:
     """Whether the big scalar cores are called as ``@ti.real_func`` (not on Vulkan, where they fail)."""
     return not INLINE_TRANSCENDENTALS and _llvm_arch()
+
+
+class hot:  # noqa: N801 - used like a decorator in generated modules
+    """A user function the back end chose to compile once and call (see ``glslc.lower.inline_plan``).
+
+    ``real`` is the ``@ti.real_func`` variant (annotated), ``inline`` the ``@ti.func`` one (same body). The
+    choice is made when a kernel is compiled, for the arch that compiles it: real on the LLVM back ends,
+    inlined on Vulkan, where real functions fail (TAICHI.md).
+    """
+
+    _is_taichi_function = True  # so Taichi's transformer calls it like its own functions
+
+    def __init__(self, real: Any, inline: Any) -> None:
+        self.real, self.inline = real, inline
+        self.__name__ = getattr(real, "__name__", "hot")
+        self._chosen = inline
+
+    @property
+    def func(self) -> Any:
+        return self._chosen.func
+
+    def __call__(self, *args: Any) -> Any:
+        self._chosen = self.real if _llvm_arch() else self.inline
+        return self._chosen(*args)
 
 
 def _is_tensor(x: Any) -> bool:
@@ -512,6 +537,17 @@ def pow(x, y):
         return ti.select(x == 0.0, 0.0, exp2(y * log2(x)))
     else:  # powf: more accurate than llvmpipe (whose error grows with |y * log2 x|) and much faster
         return ti.select(x < 0.0, _NAN, ti.select(x == 0.0, 0.0, ti.pow(x, y)))
+
+
+@ti.func
+def pow_int(x, n: ti.template()):
+    """``pow(x, n)`` for a constant n of 1, 2 or 4, as Mesa rewrites it: ``x``, ``x * x``, ``(x*x) * (x*x)``."""
+    if ti.static(n == 1):
+        return x
+    elif ti.static(n == 2):
+        return x * x
+    else:
+        return (x * x) * (x * x)
 
 
 @ti.func
@@ -1285,3 +1321,24 @@ def imulExtended(x, y):  # noqa: N802 - GLSL name
     p = ti.cast(x, ti.i64) * ti.cast(y, ti.i64)
     lo = ti.cast(ti.cast(ti.bit_cast(p, ti.u64) & ti.u64(0xFFFFFFFF), ti.u32), ti.i32)
     return ti.cast(p >> 32, ti.i32), lo
+
+
+@ti.func
+def noise1(x):
+    """GLSL ``noise1`` .. ``noise4`` (deprecated since GLSL 4.40): Mesa returns zero, and so do these."""
+    return 0.0
+
+
+@ti.func
+def noise2(x):
+    return ti.Vector([0.0, 0.0])
+
+
+@ti.func
+def noise3(x):
+    return ti.Vector([0.0, 0.0, 0.0])
+
+
+@ti.func
+def noise4(x):
+    return ti.Vector([0.0, 0.0, 0.0, 0.0])

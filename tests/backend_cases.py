@@ -203,3 +203,16 @@ void mainImage(out vec4 c, in vec2 f) {
     c = vec4(a / 6.2831853 + 0.5, b / 3.1415927 + 0.5, length(p), 1.0);
 }
 """
+
+# Mesa folds pow with a constant exponent of 1, 2 or 4 into multiplications (negative bases then work) and
+# pow(2, y) into exp2(y); the back end must do the same where the exponent is a constant
+CASES["pow_with_constant_exponents_as_mesa_folds_them"] = """
+#define SQ 2.0
+const float FOUR = 4.0;
+void mainImage(out vec4 c, in vec2 f) {
+    vec2 d = f / iResolution.xy - 0.5;
+    float r = pow(d.x, SQ) + pow(d.y, 2.0);
+    vec2 q = pow(d, vec2(FOUR)) * 8.0 + pow(d, vec2(1.0));
+    c = vec4(1.0 - step(0.05, r), q + 0.5, pow(2.0, d.x * 3.0) * 0.5);
+}
+"""

@@ -89,9 +89,59 @@ def test_lvalue_root():
 
 
 def test_unsupported_constructs_are_named():
-    code = "#version 330\nout vec4 c;\nvoid main() {\n  float s[2];\n  c = vec4(noise1(s[0]));\n}\n"
+    code = ("#version 330\nout vec4 c;\nstruct S { float a[2]; };\nvoid main() {\n  S s[2];\n"
+            "  c = vec4(s[1].a[0]);\n}\n")
     fe = front_end(from_text(code, "u.frag", "glsl"))
     err = unsupported(fe.checked)
-    assert err is not None and "noise1" in err.message and fe.wrapped.user_line(err.span.line) == 5
-    code = "float noise2(vec2 p) { return p.x; }\nvoid mainImage(out vec4 c, in vec2 p) { c = vec4(noise2(p)); }\n"
-    assert unsupported(front_end(from_text(code, "u.frag", "shadertoy")).checked) is None  # a user function
+    assert err is not None and "'s'" in err.message and fe.wrapped.user_line(err.span.line) == 5
+    code = "struct S { float a[2]; };\nvoid mainImage(out vec4 c, in vec2 p) { S s; c = vec4(s.a[0]); }\n"
+    assert unsupported(front_end(from_text(code, "u.frag", "shadertoy")).checked) is None  # not in an array
+
+
+MARCH = """
+float prim(vec3 p, float r) { return length(p) - r; }
+float scene(vec3 p) { return min(prim(p, 1.0), min(prim(p - vec3(2.0), 0.5), p.y + 1.0)); }
+vec3 normal(vec3 p) {
+    vec2 e = vec2(0.001, 0.0);
+    return normalize(vec3(scene(p + e.xyy) - scene(p - e.xyy), scene(p + e.yxy) - scene(p - e.yxy),
+                          scene(p + e.yyx) - scene(p - e.yyx)));
+}
+void mainImage(out vec4 c, in vec2 f) {
+    vec3 p = vec3(f, 1.0);
+    for (int i = 0; i < 64; i++) p += vec3(0.0, 0.0, scene(p));
+    c = vec4(normal(p), 1.0);
+}
+"""
+
+
+def test_inline_plan_measures_the_expanded_kernel_and_picks_the_hot_function():
+    from glslc.lower import inline_plan
+
+    c = front_end(from_text(MARCH, "m.frag", "shadertoy")).checked
+    order = function_order(c)
+    keys = {f.name: id(f) for f in order}
+    real, stats = inline_plan(c, order, set(), budget=10)
+    assert real == set()  # nothing eligible: sizes only
+    before = stats["expanded_before"]
+    assert stats["expanded_after"] == before > 0
+    # scene() is expanded 7 times (1 march + 6 normal taps): the one worth compiling once
+    real, stats = inline_plan(c, order, set(keys.values()), budget=10, min_saving=1)
+    assert keys["scene"] in real and stats["expanded_after"] < before / 2
+    real, _ = inline_plan(c, order, set(keys.values()), budget=10 * before)
+    assert real == set()  # under budget: everything inlined
+
+
+def test_big_kernels_compile_with_less_optimization():
+    pytest.importorskip("taichi")
+    from glslc.runtime.taichi_backend import LOW_EFFORT_SIZE, _compile_effort, init
+
+    init("cpu")
+    import taichi as ti
+
+    cfg = ti.lang.impl.current_cfg()
+    assert cfg.advanced_optimization
+    with _compile_effort(LOW_EFFORT_SIZE):
+        assert not cfg.advanced_optimization
+    with _compile_effort(LOW_EFFORT_SIZE - 1):
+        assert cfg.advanced_optimization
+    assert cfg.advanced_optimization

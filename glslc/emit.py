@@ -157,6 +157,8 @@ class Emitter:
         self.order: list[Function] = []
         self.soa_decls: list[str] = []
         self.usage: dict[int, Usage] = {}
+        #: > 0 while an operand followed by a write is printed (see :meth:`ordered`)
+        self.early = 0
 
     # ----------------------------------------------------------------------------------- output
     def line(self, text: str) -> None:
@@ -625,7 +627,9 @@ class Emitter:
         else:
             code = self.ex(e)
             if isinstance(e, A.Ternary) or not _is_plain_name(code):
-                self.line(f"_ = {code}")
+                # a fresh name each time: a Taichi variable keeps the type of its first value, and unused
+                # values of different types (a vec3 statement, then a vec4 one) may share a scope
+                self.line(f"{self.fresh('unused')} = {code}")
 
     def cond_code(self, c: A.Node) -> str:
         if isinstance(c, A.DeclStmt):
@@ -894,17 +898,30 @@ class Emitter:
         return self.rvalue(e.items[0], t)
 
     def ordered(self, items: list[tuple[A.Expr, Any]]) -> list[str]:
-        """Codes of operands evaluated left to right: when a later operand writes something (``c = ...``,
-        ``i++``, an out argument), the earlier ones are read into temporaries first."""
+        """Codes of operands in Mesa's order (measured): side effects (``c = ...``, ``i++``, calls) run left to
+        right where they stand, and so do calls, vector/matrix/struct constructors and ``?:``, which Mesa
+        computes into a temporary there; the rest of an operand (variables, swizzles, elements, operators) is
+        read by its consumer, after the writes of later operands: ``max(m, a - (m = 2.0))`` reads the new m,
+        ``f(m) + (m = 2.0)`` the old one. An operand followed by a write is printed with ``self.early`` set,
+        which makes those nodes hoist their value (:meth:`settle`)."""
         out = []
-        for i, (_, make) in enumerate(items):
-            code = make()
-            if any(writes_something(x, self.c, self.usage) for x, _ in items[i + 1:]) and not _is_literal(code):
-                name = self.fresh("o")
-                self.line(f"{name} = {code}")
-                code = name
+        for i, (e, make) in enumerate(items):
+            sampler = isinstance(e.ty, Type) and e.ty.kind == "sampler"  # a texture slot: nothing to read early
+            if not sampler and any(writes_something(x, self.c, self.usage) for x, _ in items[i + 1:]):
+                self.early += 1
+                try:
+                    code = make()
+                finally:
+                    self.early -= 1
+            else:
+                code = make()
             out.append(code)
         return out
+
+    def settle(self, code: str, hint: str = "t") -> str:
+        """``code`` of a call, constructor or ``?:``: read into a temporary now when a later write follows (see
+        :meth:`ordered`)."""
+        return self.hoist(code, hint) if self.early and code else code
 
     def hoist(self, code: str, hint: str = "t") -> str:
         if _is_plain_name(code) or _is_literal(code):
@@ -1059,7 +1076,7 @@ class Emitter:
             return res
         a = self.rvalue(e.then, t)
         b = self.rvalue(e.else_, t)
-        return f"ti.select({cond}, {a}, {b})"
+        return self.settle(f"ti.select({cond}, {a}, {b})")
 
     def x_Index(self, e: A.Index) -> str:
         bt: Type = e.base.ty
@@ -1100,11 +1117,12 @@ class Emitter:
     def x_Call(self, e: A.Call) -> str:
         target = self.c.calls.get(e)
         if isinstance(target, Type):
-            return self.construct(e, target)
+            code = self.construct(e, target)
+            return code if target.kind == "scalar" else self.settle(code)
         if isinstance(target, Function):
-            return self.user_call(e, target)
+            return self.settle(self.user_call(e, target))
         if isinstance(target, Signature):
-            return self.builtin_call(e, target)
+            return self.settle(self.builtin_call(e, target))
         raise self.err("unresolved call", e)
 
     def user_call(self, e: A.Call, f: Function) -> str:

@@ -129,7 +129,14 @@ class TaichiShader:
     def render(self, inputs: RenderInputs) -> np.ndarray:
         """Every frame of ``inputs`` in one launch: (F, H, W, 4) float32, top-down."""
         with _compile_effort(getattr(self.module, "KERNEL_SIZE", 0)):
-            return self._render(inputs)
+            if self.compile_seconds is not None:
+                return self._render(inputs)
+            try:  # the first launch compiles: a failure there is Taichi's, reported as a diagnostic
+                return self._render(inputs)
+            except (KeyboardInterrupt, MemoryError):
+                raise
+            except Exception as e:  # noqa: BLE001
+                raise _compile_failure(self.source, e) from None
 
     def _render(self, inputs: RenderInputs) -> np.ndarray:
         import taichi as ti
@@ -157,6 +164,18 @@ class TaichiShader:
         if self.compile_seconds is None:
             self.compile_seconds = time.perf_counter() - t0
         return out
+
+
+def _compile_failure(source: ShaderSource, e: Exception):
+    """A Taichi error while compiling a generated kernel, as a one-line diagnostic on the shader: the last
+    line of Taichi's message names the cause (its earlier lines point into the generated module)."""
+    from ..errors import GlslError, Span
+
+    lines = [ln.strip() for ln in str(e).splitlines() if ln.strip() and not set(ln.strip()) <= {"^", "~"}]
+    cause = lines[-1] if lines else ""
+    cause = cause if len(cause) <= 300 else cause[:297] + "..."
+    return GlslError(f"Taichi could not compile the generated kernel ({type(e).__name__}: {cause}); "
+                     "please report this shader", Span(source.filename, 1, 1))
 
 
 #: Kernels at least this big (glslc.lower.inline_plan's weighted size) compile without Taichi's advanced

@@ -216,3 +216,13 @@ void mainImage(out vec4 c, in vec2 f) {
     c = vec4(1.0 - step(0.05, r), q + 0.5, pow(2.0, d.x * 3.0) * 0.5);
 }
 """
+
+# a sampler argument followed by an argument that writes (texture(iChannel0, p *= 2.0)) is not read early
+CASES["sampler_argument_before_a_write"] = """
+void mainImage(out vec4 c, in vec2 f) {
+    vec2 p = f / iResolution.xy;
+    float r = 0.0;
+    for (int i = 0; i < 3; i++) r += texture(iChannel0, p *= 1.5).x + p.x;
+    c = vec4(r * 0.2, p * 0.1, 1.0);
+}
+"""

@@ -145,3 +145,13 @@ def test_big_kernels_compile_with_less_optimization():
     with _compile_effort(LOW_EFFORT_SIZE - 1):
         assert cfg.advanced_optimization
     assert cfg.advanced_optimization
+
+
+def test_a_taichi_compile_failure_is_a_diagnostic_on_the_shader():
+    from glslc.runtime.taichi_backend import _compile_failure
+
+    src = from_text("void mainImage(out vec4 c, in vec2 f) { c = vec4(1.0); }\n", "s.frag", "shadertoy")
+    err = _compile_failure(src, TypeError("File \"x.py\", line 3, in fn:\n    _o = iChannel1\n    ^^^^^\n"
+                                          "Invalid constant scalar data type"))
+    assert str(err) == ("s.frag:1:1: error: Taichi could not compile the generated kernel (TypeError: Invalid "
+                        "constant scalar data type); please report this shader")

@@ -624,8 +624,10 @@ def fract(x):
 
 @ti.func
 def mod(x, y):
-    """GLSL ``mod`` (float): ``x - y * floor(x / y)``; ``y`` may be a scalar with a vector ``x``."""
-    return x - y * ti.floor(x / y)
+    """GLSL ``mod`` (float): ``x - y * floor(x / y)``; ``y`` may be a scalar with a vector ``x``. A zero ``y``
+    gives ``x``: Mesa folds ``0.0 * a`` to 0 when the zero is known at compile time (after inlining), the common
+    case (``mod(p, vec3(0, 0, 5))`` repeats along z only); a zero computed at run time gives NaN there."""
+    return ti.select(y == 0.0, x, x - y * ti.floor(x / y))
 
 
 @ti.func

@@ -226,3 +226,34 @@ void mainImage(out vec4 c, in vec2 f) {
     c = vec4(r * 0.2, p * 0.1, 1.0);
 }
 """
+
+# Mesa's order of evaluation (measured): calls, vector constructors and ?: run where they stand, but plain
+# reads (variables, swizzles, operators, scalar conversions) happen when their consumer runs, after the writes
+# of later operands: max(m, (m = x)) reads the new m, f(n) + (n = x) the old n, g + h() the g h wrote
+CASES["mesa_reads_operands_after_the_writes_of_later_operands"] = """
+float g = 0.25;
+float f(float x) { return x; }
+float h(float v) { g = v; return 0.0; }
+void mainImage(out vec4 c, in vec2 fc) {
+    vec2 u = fc / iResolution.xy;
+    float m = u.x, n = u.y, k = u.x, q = u.y;
+    vec2 v = u;
+    float r1 = max(m, 1.0 - max(m = 0.5 * u.y, 0.1));
+    float r2 = f(n) + (n = 0.25 * u.x) + float(k) + (k = 0.5 * u.y);
+    float r3 = g + h(u.x * 0.5) + vec2(q, 0.0).x + (q = 0.1);
+    float r4 = v.x * 2.0 + (v.x = 0.25) + (u.x > 0.5 ? v.y : 0.0) + (v.y = 0.5);
+    c = vec4(r1, r2 * 0.5, r3 * 0.5, r4 * 0.25);
+}
+"""
+
+# mod(x, 0.0) is x on Mesa when the zero is a constant (0 * a folds to 0), as in repetition along some axes
+# only, even through a function (inlined there)
+CASES["mod_by_a_constant_zero_component"] = """
+vec3 rep(vec3 p, vec3 c) { return mod(p + 0.5 * c, c) - 0.5 * c; }
+void mainImage(out vec4 c, in vec2 f) {
+    vec3 p = vec3(f / iResolution.xy * 4.0 - 2.0, f.x * 0.1);
+    vec3 q = rep(p, vec3(0.0, 1.5, 0.0));
+    vec2 r = mod(p.xy, vec2(0.0, 0.7));
+    c = vec4(q.x * 0.25 + 0.5, q.y + 0.5, fract(q.z) * 0.5 + r.x * 0.1, r.y);
+}
+"""

@@ -99,9 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
     k.set_defaults(func=cmd_compile)
 
     # Larger commands live in their own modules; each adds its subparser and handler.
-    from . import cli_parity
+    from . import cli_dataset, cli_parity
 
     cli_parity.register(sub)
+    cli_dataset.register(sub)
     return p
 
 

@@ -1090,6 +1090,8 @@ def _fold_binary(op: str, a: Any, b: Any, t: Type) -> Any:
         elif op == "*":
             r = x * y
         elif op == "/":
+            if y == 0 and not is_int:  # IEEE, as Mesa folds it: 1.0 / 0.0 is inf (a common way to write it)
+                return math.nan if x == 0 or math.isnan(x) else math.copysign(math.inf, x) * math.copysign(1.0, y)
             if y == 0:
                 raise ZeroDivisionError
             r = int(x / y) if is_int else x / y

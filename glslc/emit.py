@@ -57,6 +57,8 @@ _DT = {"float": "ti.f32", "int": "ti.i32", "uint": "ti.u32", "bool": "ti.i32", "
 _SAFE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 _RESERVED = set(keyword.kwlist) | set(keyword.softkwlist) | set(dir(builtins)) | {
     "ti", "G", "T", "np", "math", "render", "UNIFORMS", "STRUCTS", "SOURCE_NAME", "main", "self",
+    # the render kernel's own parameters and loop variables
+    "out", "u", "width", "height", "k", "py", "px", "c",
 }
 # prefixes the generator uses for its own names; user names that start with them get a v_ prefix
 _OWN_PREFIXES = ("fn_", "st_", "v_", "f_", "_")
@@ -502,6 +504,7 @@ class Emitter:
                 if qual == "out" and var is not None:
                     self.line(f"{self.var_name(var)} = {self.zero(t, prm)}")
                 elif (var is not None and t.kind in ("scalar", "vector", "matrix", "array")
+                      and (t.kind != "array" or (t.element is not None and t.element.kind != "struct"))
                       and _assigned(d, var, self.c)):
                     # a parameter the body writes: make it a typed Taichi variable (literals arrive as Python
                     # numbers, which cannot change inside Taichi control flow)
@@ -980,13 +983,22 @@ class Emitter:
         raise self.err(f"unary '{e.op}'", e)
 
     def x_PreIncDec(self, e: A.PreIncDec) -> str:
-        return self.incdec(e)
+        return self.snapshot(self.incdec(e), e)
 
     def x_PostIncDec(self, e: A.PostIncDec) -> str:
         return self.incdec(e)
 
     def x_Assign(self, e: A.Assign) -> str:
-        return self.assign(e)
+        return self.snapshot(self.assign(e), e)
+
+    def snapshot(self, code: str, e: A.Expr) -> str:
+        """The value of an assignment or ``++x`` is a temporary (Mesa's ``assignment_tmp``): when a later
+        operand writes the variable again (``vec2(s += 0.1, s += 0.1)``), read it into one now."""
+        if not self.early or not _is_plain_name(code) or e.ty.kind not in ("scalar", "vector", "matrix"):
+            return code
+        name = self.fresh("t")
+        self.line(f"{name} = {code}")
+        return name
 
     def x_Comma(self, e: A.Comma) -> str:
         for x in e.exprs[:-1]:

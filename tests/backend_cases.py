@@ -257,3 +257,19 @@ void mainImage(out vec4 c, in vec2 f) {
     c = vec4(q.x * 0.25 + 0.5, q.y + 0.5, fract(q.z) * 0.5 + r.x * 0.1, r.y);
 }
 """
+
+# shader globals named like the render kernel's own parameters and loop variables; 1.0 / 0.0 folds to inf
+CASES["globals_named_like_the_kernel_and_division_by_constant_zero"] = """
+const float BIG = 1.0 / 0.0;
+float height = 0.0;
+float width = 1.0;
+int k = 2;
+vec2 u = vec2(0.5);
+float px(float py) { return py * 0.5; }
+void mainImage(out vec4 c, in vec2 f) {
+    height = f.y / iResolution.y;
+    width = min(BIG, f.x / iResolution.x);
+    k += 1;
+    c = vec4(height, width, px(float(k) * 0.1) + u.x * 0.1, isinf(BIG) ? 1.0 : 0.0);
+}
+"""

@@ -40,21 +40,34 @@ def _worker(conn, task: Callable[[Any], Any], return_exceptions: bool = False) -
         t0 = time.perf_counter()
         try:
             value = task(item)
-            conn.send((key, "ok", value, "", time.perf_counter() - t0))
         except BaseException as e:  # noqa: BLE001 - report every failure of the task
-            detail = f"{type(e).__name__}: {e}".strip()
-            if not str(e):
-                detail += " | " + " ".join(traceback.format_exc().split())[-300:]
-            value = None
-            if return_exceptions:
-                try:  # the exception itself, when it pickles (GlslErrors, InputError...)
-                    import pickle
+            value, failure = None, e
+        else:
+            failure = None
+        try:
+            if failure is None:
+                conn.send((key, "ok", value, "", time.perf_counter() - t0))
+            else:
+                _send_failure(conn, key, failure, t0, return_exceptions)
+        except (BrokenPipeError, EOFError, OSError):  # the parent is gone (killed or interrupted): just stop
+            return
 
-                    pickle.dumps(e)
-                    value = e
-                except Exception:  # noqa: BLE001
-                    value = None
-            conn.send((key, "error", value, detail[:2000], time.perf_counter() - t0))
+
+def _send_failure(conn, key: Any, e: BaseException, t0: float, return_exceptions: bool) -> None:
+    detail = f"{type(e).__name__}: {e}".strip()
+    if not str(e):
+        tb = traceback.format_exception(type(e), e, e.__traceback__)
+        detail += " | " + " ".join("".join(tb).split())[-300:]
+    value = None
+    if return_exceptions:
+        try:  # the exception itself, when it pickles (GlslErrors, InputError...)
+            import pickle
+
+            pickle.dumps(e)
+            value = e
+        except Exception:  # noqa: BLE001
+            value = None
+    conn.send((key, "error", value, detail[:2000], time.perf_counter() - t0))
 
 
 class _Slot:

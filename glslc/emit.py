@@ -855,7 +855,7 @@ class Emitter:
             return self.ex(target)
         if isinstance(target, A.Index):
             bt = target.base.ty
-            idx = self.index_code(target.index)
+            idx = self.index_code(target.index, bt)
             in_place = isinstance(target.base, A.Ident)
             if in_place:
                 tmp = self.ex(target.base)
@@ -933,9 +933,17 @@ class Emitter:
         self.line(f"{name} = {code}")
         return name
 
-    def index_code(self, e: A.Expr) -> str:
+    def index_code(self, e: A.Expr, within: Type | None = None) -> str:
         code = self.ex(e)
-        return code if e.ty.base == "int" else f"ti.cast({code}, ti.i32)"
+        code = code if e.ty.base == "int" else f"ti.cast({code}, ti.i32)"
+        if (within is not None and within.kind == "array" and within.length and self.c.constants.get(e) is None
+                and not _is_literal(code)):
+            # an index out of bounds is undefined in GLSL; Taichi would read (or write) whatever lies beside
+            # the array, which changes with the shape of the code (conformance/metamorphic_cases/
+            # array_index_out_of_bounds.frag). Clamped, the result is deterministic and no other variable
+            # is touched (llvmpipe reads past the array too, so those pixels cannot be compared anyway).
+            code = f"ti.max(0, ti.min({code}, {within.length - 1}))"
+        return code
 
     def ex(self, e: A.Expr) -> str:
         const = self.c.constants.get(e)
@@ -1067,6 +1075,10 @@ class Emitter:
             for n, ft in t.fields:
                 fn = self.field_name(t, n)
                 parts.append(self.binary_code("==", f"{ha}.{fn}", ft, f"{hb}.{fn}", ft, BOOL, node))
+        elif t.element is not None and t.element.kind == "struct":  # a struct of arrays: member by member
+            for n, ft in t.element.fields:
+                fn, at = self.field_name(t.element, n), array(ft, t.length)
+                parts.append(self.binary_code("==", f"{ha}.{fn}", at, f"{hb}.{fn}", at, BOOL, node))
         else:
             parts.append(f"G.vec_equal({ha}, {hb})")
         eq = "(" + " and ".join(parts) + ")" if parts else "1"
@@ -1093,7 +1105,7 @@ class Emitter:
     def x_Index(self, e: A.Index) -> str:
         bt: Type = e.base.ty
         base = self.ex(e.base)
-        idx = self.index_code(e.index)
+        idx = self.index_code(e.index, bt)
         if bt.kind == "vector" or (bt.kind == "array" and bt.element is not None and bt.element.kind == "scalar"):
             if not (_is_plain_name(base)):
                 base = self.hoist(base)

@@ -1332,7 +1332,8 @@ class Gen:
     def shadow_name(self, t: Type) -> str | None:
         """Sometimes reuse the name of an outer local (shadowing in an inner scope)."""
         if len(self.ctx.scopes) > 1 and self.chance(0.15):
-            outer = [n for s in self.ctx.scopes[:-1] for n in s if n.startswith("v")]
+            outer = [n for s in self.ctx.scopes[:-1] for n in s
+                     if n.startswith("v") and n not in self.ctx.scopes[-1]]
             if outer:
                 self.feat("shadow")
                 return self.pick(outer)
@@ -2606,9 +2607,18 @@ def _units(lines: list[str]) -> list[tuple[int, int]]:
     return out
 
 
+def failure_key(d: Divergence) -> str:
+    """What must stay the same while reducing: the kind, and for compile failures the message (without line
+    and column numbers and names), so that deleting a declaration cannot turn one error into another."""
+    if d.kind == "diverge":
+        return d.kind
+    return d.kind + ":" + re.sub(r"\d+|'[^']*'|`[^`]*'", "", d.detail.splitlines()[0] if d.detail else "")
+
+
 def reduce_text(p: Program, kind: str, budget: int = 400) -> Program:
-    """Delete statements and blocks from a failing program while it still fails the same way (``kind``):
-    a cheap pass after Hypothesis's shrinking, which cannot see that a function or a statement is unused."""
+    """Delete statements and blocks from a failing program while it still fails the same way (``kind``, a
+    :func:`failure_key`): a cheap pass after Hypothesis's shrinking, which cannot see that a function or a
+    statement is unused."""
     lines = p.glsl.splitlines()
     tries = 0
     changed = True
@@ -2625,7 +2635,7 @@ def reduce_text(p: Program, kind: str, budget: int = 400) -> Program:
             try:
                 check_program(q)
             except Divergence as d:
-                if d.kind == kind:
+                if failure_key(d) == kind:
                     lines = cand
                     changed = True
     return replace(p, glsl="\n".join(lines) + "\n")
@@ -2784,7 +2794,7 @@ def main(argv: list[str] | None = None) -> int:
         except Divergence as d:
             if not args.no_reduce:
                 shrunk = p
-                p = reduce_text(p, d.kind)
+                p = reduce_text(p, failure_key(d))
                 if p.glsl != shrunk.glsl and args.verbose:
                     print(f"--- as Hypothesis shrank it ---\n{shrunk.glsl}")
             try:

@@ -19,8 +19,10 @@ while ``EXACT_EXP_LOG`` is off), or on a call with constant arguments that Mesa 
 in double precision; those get the Vulkan/GLSL specification's error for that built-in (``exp`` (3 + 2|x|)
 ULP, ``log`` 3 ULP or 2^-21 absolute, ``pow`` as ``exp2(y * log2 x)``, ``sin``/``cos`` 2^-11 absolute,
 ``atan`` 4096 ULP...) propagated through the rest of the tree (relative and absolute parts, using each
-node's interval). Functions that are discontinuous (``floor``, ``step``, comparisons, conversions to int,
-conditions, ...) only ever take bit-exact arguments, so that an allowed last-bit difference cannot flip them.
+node's interval). Sums and products that Mesa may reassociate (``(x + c1) + c2``), multi-step built-ins
+(:data:`COMPOSITE`) and matrix products get a few ULP too: GLSL arithmetic is not ``precise``. Functions
+that are discontinuous (``floor``, ``step``, comparisons, conversions to int, conditions, ...) only ever take
+bit-exact arguments, so that an allowed last-bit difference cannot flip them.
 
 :func:`check_program` renders a program with both back ends and raises :class:`Divergence` (with the program
 as a ready-to-paste case file) when a word differs beyond its bound, when our checker rejects a program the
@@ -136,7 +138,7 @@ class V:
     ihi: int = 0
     err: Err = EXACT
     const: bool = False
-    top: str = ""  # "+", "*": an add / multiply with a constant operand may be at the root (reassociation)
+    top: str = ""  # "+", "*": an add / multiply may be at the root (what NIR may reassociate with a constant)
 
     @property
     def exact(self) -> bool:
@@ -827,15 +829,13 @@ class Gen:
             lo, hi = ival_mul((a.lo, a.hi), (b.lo, b.hi))
             err = self.err_mul(a, b)
         lo, hi = widen(lo, hi)
-        # Mesa reassociates (x op c1) op c2 into x op (c1 op c2) (NIR's inexact algebraic rules; GLSL
-        # arithmetic is not 'precise'): the result may then differ in the last bit
+        # Mesa reassociates c1 op (x op c2) into (c1 op c2) op x, and c op (x op y) into (c op x) op y (NIR's
+        # inexact algebraic rules, which gather constants; GLSL arithmetic is not 'precise'): the result may then
+        # differ in the last bit
         if (a.const and kind in b.top) or (b.const and kind in a.top):
             self.feat("reassociation")
             err = err_max(err, (2 * EPS, 2 * EPS * (a.mag + b.mag)))
-        top = kind if (a.const or b.const) and not (a.const and b.const) else ""
-        if kind in a.top or kind in b.top:
-            top = kind
-        return V(code, t, lo, hi, err=err, const=a.const and b.const, top=top)
+        return V(code, t, lo, hi, err=err, const=a.const and b.const, top=kind)
 
     @staticmethod
     def err_add(a: V, b: V) -> Err:
@@ -1444,6 +1444,8 @@ class Gen:
         self.touch(var, False)
         exact = var.err == EXACT
         if op in ("++", "--"):
+            if t.base == "float" and "+" in var.top:  # (x + c) + 1: Mesa may reassociate (see arith_values)
+                return
             self.emit(f"{target}{op};" if self.chance(0.5) else f"{op}{target};")
         else:
             rt = t
@@ -1468,6 +1470,9 @@ class Gen:
                         op = "^="
             if not self.err_ok(b.err, var.err):
                 return
+            kind = {"+=": "+", "-=": "+", "*=": "*"}.get(op)
+            if t.base == "float" and kind and ((var.const and kind in b.top) or (b.const and kind in var.top)):
+                return  # x += (c + y) with a foldable x: Mesa may reassociate (see arith_values)
             var.const = var.const or b.const
             self.emit(f"{target} {op} {b.code};")
         # keep the variable inside its bounds

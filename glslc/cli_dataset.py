@@ -18,13 +18,12 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import sys
 from collections.abc import Sequence
 
 from .errors import InputError
 
-EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_NOTHING = 0, 1
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -147,35 +146,14 @@ def cmd_dataset(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``glslc dataset`` on its own (``python -m glslc.cli_dataset SOURCES... --out DIR``), with the same
-    error handling as :func:`glslc.cli.main`."""
-    from .cli import _Parser
+    """``glslc dataset`` on its own (``python -m glslc.cli_dataset SOURCES... --out DIR``): the same command,
+    parsing and error handling as ``glslc dataset`` (:func:`glslc.cli.main`)."""
+    from .cli import main as cli_main
 
-    parser = _Parser(prog="glslc", description="glslc dataset")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    register(sub)
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] != "dataset":
         argv = ["dataset", *argv]
-    try:
-        args = parser.parse_args(argv)
-        return args.func(args)
-    except InputError as e:
-        print(f"glslc: error: {e}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("glslc: interrupted (re-run the same command to resume)", file=sys.stderr)
-        return 130
-    except Exception as e:  # noqa: BLE001 - the CLI never shows a traceback unless asked
-        from .runtime.render import BackendUnavailable
-
-        if isinstance(e, BackendUnavailable):
-            print(f"glslc: error: {e}", file=sys.stderr)
-            return EXIT_USAGE
-        if os.environ.get("GLSLC_DEBUG"):
-            raise
-        print(f"glslc: internal error: {type(e).__name__}: {e} (set GLSLC_DEBUG=1 for a traceback)", file=sys.stderr)
-        return EXIT_INTERNAL
+    return cli_main(argv)
 
 
 if __name__ == "__main__":  # pragma: no cover

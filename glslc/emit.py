@@ -1437,8 +1437,11 @@ class Emitter:
         self.line("def render(out: ti.types.ndarray(dtype=ti.f32, ndim=4), "
                   f"u: ti.types.ndarray(dtype=ti.f32, ndim=2), width: ti.i32, height: ti.i32{slot_params}):")
         with self.indented():
-            self.line("for k, py, px in ti.ndrange(out.shape[0], height, width):")
+            # a flat loop: ti.ndrange divides integers per pixel, which lavapipe runs one lane at a time
+            self.line("for _i in range(out.shape[0] * height * width):")
             with self.indented():
+                self.line("_kyx = G.pixel_of(_i, width, height)")
+                self.line("k, py, px = _kyx[0], _kyx[1], _kyx[2]")
                 self.line("_discard = 0")
                 if self.deriv_sites:
                     self.line("_pix = ti.Vector([k, px, py])")

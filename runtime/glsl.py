@@ -1344,3 +1344,37 @@ def noise3(x):
 @ti.func
 def noise4(x):
     return ti.Vector([0.0, 0.0, 0.0, 0.0])
+
+
+# ------------------------------------------------------------------------------------------ kernel helpers
+
+
+@ti.func
+def _div_floor(a, b):
+    """``a // b`` for ``a >= 0``, ``b > 0`` without an integer division (lavapipe runs a vector integer
+    division one lane at a time): a float quotient, corrected to the exact one."""
+    q = ti.cast((ti.cast(a, ti.f32) + 0.5) / ti.cast(b, ti.f32), ti.i32)
+    rem = a - q * b
+    while rem < 0:
+        q -= 1
+        rem += b
+    while rem >= b:
+        q += 1
+        rem -= b
+    return q
+
+
+@ti.func
+def pixel_of(i, width, height):
+    """(frame, row, column) of the ``i``-th pixel of a frames x height x width launch (row-major). The render
+    kernel loops over a flat range and calls this instead of ``ti.ndrange``, whose two integer divisions per
+    pixel cost lavapipe 20-30% of a light shader's frame (docs/backend.md); on x86 they are cheap."""
+    r = 0
+    k = 0
+    if ti.static(_llvm_arch()):  # x86 divides integers fast enough; the float path measured slower there
+        r = i // width
+        k = r // height
+    else:
+        r = _div_floor(i, width)
+        k = _div_floor(r, height)
+    return ti.Vector([k, r - k * height, i - r * width])

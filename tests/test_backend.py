@@ -156,6 +156,47 @@ def test_python_api():
     assert img[0, 0, 0] == pytest.approx(0.125) and img[1, 3, 0] == pytest.approx(0.875)
 
 
+@pytest.mark.usefixtures("taichi_cpu")
+def test_every_pixel_of_every_frame_is_rendered_once_at_odd_sizes():
+    """The kernel's flat loop maps launch index -> (frame, row, column) (G.pixel_of): exact at sizes that
+    are no power of two, for several frames in one launch."""
+    import glslc
+
+    shader = glslc.compile_shader("void mainImage(out vec4 c, in vec2 f) { c = vec4(f, iTime, 1.0); }")
+    for w, h in ((37, 5), (1, 9), (13, 1), (129, 67)):
+        times = [0.25, 1.5, 7.0]
+        frames = shader.render((w, h), times=times)
+        assert frames.shape == (3, h, w, 4)
+        cols, rows = np.meshgrid(np.arange(w) + 0.5, np.arange(h)[::-1] + 0.5)
+        for k, t in enumerate(times):
+            assert np.array_equal(frames[k, ..., 0], cols) and np.array_equal(frames[k, ..., 1], rows)
+            assert (frames[k, ..., 2] == np.float32(t)).all()
+
+
+@pytest.mark.usefixtures("taichi_cpu")
+def test_division_without_integer_divide_is_exact():
+    """G._div_floor (the Vulkan path of G.pixel_of): a float quotient corrected to floor(a / b), also where
+    f32 cannot hold ``a`` exactly."""
+    import taichi as ti
+
+    from glslc.runtime import glsl as G
+
+    rng = np.random.default_rng(5)
+    a = np.concatenate([rng.integers(0, 2**31 - 1, 4000), rng.integers(0, 2**20, 4000), [0, 2**31 - 1, 2**24 + 1]])
+    b = np.concatenate([rng.integers(1, 70000, 8000), [1, 1, 3]])
+    a, b = a.astype(np.int32), b.astype(np.int32)
+    q = np.zeros_like(a)
+
+    def run(a, b, q):
+        for i in range(a.shape[0]):
+            q[i] = G._div_floor(a[i], b[i])
+
+    arr = ti.types.ndarray(dtype=ti.i32, ndim=1)
+    run.__annotations__ = {"a": arr, "b": arr, "q": arr}  # real types: this file postpones annotations
+    ti.kernel(run)(a, b, q)
+    assert np.array_equal(q, a.astype(np.int64) // b)
+
+
 EXPLICIT_LOD = """
 void mainImage(out vec4 c, in vec2 f) {
     vec2 uv = f / iResolution.xy * 1.7 - 0.3;

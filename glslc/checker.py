@@ -15,6 +15,7 @@ reference) accepts and rejects; see ``tests/test_check.py``.
 from __future__ import annotations
 
 import math
+import struct as _struct
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -659,7 +660,7 @@ class _Checker:
         return INT
 
     def e_FloatLit(self, e: A.FloatLit) -> Type:
-        self.result.constants[e] = float(e.value)
+        self.result.constants[e] = float(e.value) if e.double else _f32(float(e.value))
         return scalar("double") if e.double else FLOAT
 
     def e_BoolLit(self, e: A.BoolLit) -> Type:
@@ -1048,6 +1049,15 @@ def _wrap_int(v: int, base: str) -> int:
     return v
 
 
+def _f32(x: float) -> float:
+    """``x`` rounded to float32 (inf where it overflows): what a ``float`` holds after each operation, in
+    Mesa's constant folding as at run time."""
+    try:
+        return _struct.unpack("f", _struct.pack("f", x))[0]
+    except OverflowError:
+        return math.copysign(math.inf, x)
+
+
 def _map(f: Any, v: Any) -> Any:
     return tuple(_map(f, x) for x in v) if isinstance(v, tuple) else f(v)
 
@@ -1111,7 +1121,7 @@ def _fold_binary(op: str, a: Any, b: Any, t: Type) -> Any:
             r = (x & 0xFFFFFFFF) >> (y & 31) if base == "uint" else x >> (y & 31)
         else:
             raise ValueError(op)
-        return _wrap_int(int(r), base) if is_int else float(r)
+        return _wrap_int(int(r), base) if is_int else _f32(r) if base == "float" else float(r)
 
     try:
         if op in _EQUALITY:
@@ -1136,7 +1146,7 @@ def _convert_scalar(v: Any, base: str) -> Any:
                 return None
             v = int(v)
         return _wrap_int(int(v), base)
-    return float(v)
+    return _f32(float(v)) if base == "float" else float(v)
 
 
 def _flatten(v: Any) -> list[Any]:

@@ -1296,6 +1296,12 @@ class Emitter:
         name = sig.name
         stype = sig.params[0].base if sig.params and sig.params[0].kind == "sampler" else ""
         fn = self._TEX2D.get(name)
+        if stype == "sampler2D" and name in ("textureProj", "texture2DProj", "textureProjLod", "texture2DProjLod"):
+            # Mesa's nir_lower_tex: the coordinates times the reciprocal of the last component
+            p = self.hoist(args[1], "pp")
+            inv = self.hoist(f"1.0 / {p}[{sig.params[1].size - 1}]", "pq")
+            args = [args[0], f"ti.Vector([{p}[0] * {inv}, {p}[1] * {inv}])", *args[2:]]
+            fn = "texture_lod" if name.endswith("Lod") else "texture"
         if stype == "sampler2D" and fn is not None:
             slot = args[0]
             rest = args[1:]

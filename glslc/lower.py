@@ -109,7 +109,8 @@ def is_derivative_site(n: A.Node, checked: CheckResult) -> bool:
         return False
     if n.callee in DERIVATIVE_BUILTINS:
         return True
-    return n.callee in ("texture", "texture2D") and bool(t.params) and t.params[0].base == "sampler2D"
+    return (n.callee in ("texture", "texture2D", "textureProj", "texture2DProj") and bool(t.params)
+            and t.params[0].base == "sampler2D")
 
 
 def derivative_calls(checked: CheckResult) -> list[A.Call]:

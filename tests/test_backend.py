@@ -208,6 +208,17 @@ void mainImage(out vec4 c, in vec2 f) {
 """
 
 
+PROJECTED = """
+void mainImage(out vec4 c, in vec2 f) {
+    vec2 uv = f / iResolution.xy;
+    float q = 0.4 + 1.3 * uv.y;
+    c = textureProj(iChannel0, vec3(uv * q * 2.1, q)) * 0.6
+        + textureProj(iChannel0, vec4(uv.yx * 1.5 * q, 0.0, q), 0.5) * 0.3
+        + textureProjLod(iChannel0, vec3(uv * q, q), 1.2) * 0.1;
+}
+"""
+
+
 @pytest.mark.usefixtures("gl", "taichi_cpu")
 @pytest.mark.parametrize("filt,wrap", [("nearest", "repeat"), ("linear", "clamp"), ("mipmap", "repeat")])
 def test_bound_channel_sampling_agrees(filt, wrap):
@@ -217,7 +228,8 @@ def test_bound_channel_sampling_agrees(filt, wrap):
 
     ch = load_channel(SHADERS / "textures" / "checker.png", filter=filt, wrap=wrap)
     inputs = RenderInputs(48, 32, RenderInputs.conformance().frames, [ch, None, None, None])
-    for src in (from_text(EXPLICIT_LOD, "lod.frag", "shadertoy"), load_source(SHADERS / "texture_lens.frag")):
+    for src in (from_text(EXPLICIT_LOD, "lod.frag", "shadertoy"), from_text(PROJECTED, "proj.frag", "shadertoy"),
+                load_source(SHADERS / "texture_lens.frag")):
         fr = match_fractions(compile_taichi(src).render(inputs), render_gl(src, inputs))
         assert min(fr) >= 0.99, (src.name, fr)
 

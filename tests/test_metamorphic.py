@@ -262,9 +262,8 @@ def test_case_unused_values_of_different_types_in_one_scope():
     assert np.allclose(frames[0], np.stack([x + 0.5, y + 0.5, np.full_like(x, 1.5), np.full_like(x, 1.5)], -1))
 
 
-@pytest.mark.xfail(strict=False, reason="open: the checker folds float constant expressions in double precision "
-                   "(conformance/metamorphic_cases/README.md); at run time every float32 operation rounds")
 def test_case_folded_constants_equal_their_run_time_value():
+    """The checker rounds each folded float operation to float32, as the run time does."""
     frames = _render_case("const_fold_double.frag")
     assert (frames[..., 0] == 0.0).all()
 

@@ -47,6 +47,7 @@ from .lower import (
     global_usage,
     has_effects,
     inline_plan,
+    partly_written,
     returns_inside_control_flow,
     unsupported,
     writes_something,
@@ -159,6 +160,8 @@ class Emitter:
         self.order: list[Function] = []
         self.soa_decls: list[str] = []
         self.usage: dict[int, Usage] = {}
+        #: uids of variables written in part somewhere (see :func:`glslc.lower.partly_written`)
+        self.partly_written: set[int] = set()
         #: > 0 while an operand followed by a write is printed (see :meth:`ordered`)
         self.early = 0
 
@@ -333,6 +336,7 @@ class Emitter:
             raise BackendError(err.message, err.span)
         self.order = function_order(self.c)
         self.usage = global_usage(self.c, self.order)
+        self.partly_written = partly_written(self.c)
         self.global_names[DISCARD.uid] = "_discard"
         self.module_namer.taken.add("_discard")
         for v in DERIV_VARS:
@@ -814,6 +818,19 @@ class Emitter:
         if isinstance(target, A.Ident):
             var = self.c.symbols[target]
             name = self.var_name(var)
+            t: Type = target.ty
+            if var.uid in self.partly_written and t.kind in ("vector", "matrix"):
+                # Taichi 1.7.4 (advanced_optimization, cpu) can lose a whole store into a vector or matrix
+                # that also gets component stores (`v.y = a; v = v / f(v.xxx);` keeps the old v, also
+                # after a loop); storing a value built from the components is kept.
+                val = self.hoist(value, "w")
+                if t.kind == "vector":
+                    self.line(f"{name} = ti.Vector([{', '.join(f'{val}[{k}]' for k in range(t.size))}], "
+                              f"dt={dtype(t)})")
+                else:
+                    rows = [[f"{val}[{r}, {c}]" for c in range(t.cols)] for r in range(t.rows)]
+                    self.line(f"{name} = {self.matrix_rows(rows, t)}")
+                return name
             self.line(f"{name} = {value}")
             return name
         if isinstance(target, A.Field):

@@ -186,6 +186,34 @@ def lvalue_root(e: A.Expr) -> A.Ident | None:
             return None
 
 
+def partly_written(checked: CheckResult) -> set[int]:
+    """uids of the variables that some statement writes only a part of: a component, element or member
+    (``v.x = ...``, ``v[i] += ...``, ``m[1] = ...``, ``f(v.yz)`` with an ``out`` parameter). Over-approximate:
+    any swizzle, index or member of a variable passed to a call counts.
+
+    Taichi 1.7.4 (cpu) can lose a later whole-value store into such a vector or matrix (it goes away with
+    ``advanced_optimization=False`` or ``cfg_optimization=False``), so the back end writes these variables
+    from a value built from components (``Emitter.store``)."""
+    out: set[int] = set()
+    for f in defined_functions(checked):
+        for n in A.walk(f.definition):
+            if isinstance(n, A.Assign):
+                targets = [n.lhs]
+            elif isinstance(n, (A.PreIncDec, A.PostIncDec)):
+                targets = [n.operand]
+            elif isinstance(n, A.Call):
+                targets = list(n.args)
+            else:
+                continue
+            for t in targets:
+                if isinstance(t, (A.Field, A.Index)):
+                    root = lvalue_root(t)
+                    v = checked.symbols.get(root) if root is not None else None
+                    if v is not None:
+                        out.add(v.uid)
+    return out
+
+
 def returns_inside_control_flow(body: A.Block) -> bool:
     """Whether a ``return`` occurs anywhere but as the last statement of the function's top level."""
     stmts = body.stmts

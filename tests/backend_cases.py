@@ -273,3 +273,30 @@ void mainImage(out vec4 c, in vec2 f) {
     c = vec4(height, width, px(float(k) * 0.1) + u.x * 0.1, isinf(BIG) ? 1.0 : 0.0);
 }
 """
+
+# a whole store into a vector or matrix that is also written in part (a component, a column), after the
+# component store and after a loop: Taichi 1.7.4's advanced optimization lost it (kept the old value), as in
+# the corpus's tsByR1, slS3WG, 3lt3zr
+CASES["whole_store_after_component_store"] = """
+vec2 g = vec2(0.5);
+vec3 same(vec3 x) { return x; }
+void mainImage(out vec4 c, in vec2 f) {
+    vec2 uv = f / iResolution.xy;
+    vec3 v = uv.xxx + uv.xxx;
+    v.y = uv.x;
+    v /= (abs(v.xxx) + 0.5);
+    vec2 l = vec2(0.5);
+    l[0] = uv.y;
+    g.xy = g;
+    for (int i = 0; i < 3; i++) { l.y += 0.1 * uv.x; }
+    g = uv;
+    l = uv * 0.5;
+    vec3 w = v;
+    w.z = uv.y;
+    w = w / (same(w.zzz) + 0.5);
+    mat2 m = mat2(uv, uv.yx);
+    m[1] = vec2(0.25);
+    m = m * (same(vec3(m[0][0])).x + 0.5);
+    c = vec4(v.x + g.x * 0.1, l.x + w.x * 0.2, g.y * 0.5 + m[0][0] * 0.2, w.z * 0.3 + m[1][1]);
+}
+"""

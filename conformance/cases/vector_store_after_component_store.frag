@@ -1,4 +1,4 @@
-// expect: diverge  reason: Taichi 1.7.4 miscompile (advanced_optimization; agrees with GLSLC_TI_OPTIONS=advanced_optimization=0): after the component store v4.y = ..., the whole store v4 /= (abs(v4.xxx) + 0.5) is lost (ours 1.5, reference 0.75). Same family as vector_store_after_loop.frag; in a hand-made Taichi kernel it goes away when ti.abs is called directly instead of through the G.abs ti.func
+// expect: agree  reason: was 'diverge', a Taichi 1.7.4 miscompile (advanced_optimization): after the component store v4.y = ..., the whole store v4 /= (abs(v4.xxx) + 0.5) was lost (ours 1.5, reference 0.75). glslc/emit.py store() now writes a whole vector or matrix into a variable that is also written in part (lower.partly_written) as a value built from components, which Taichi keeps
 // words: 0
 // features:
 // size: 2x4

@@ -1,4 +1,4 @@
-// expect: diverge  reason: Taichi 1.7.4 miscompile (advanced_optimization; agrees with GLSLC_TI_OPTIONS=advanced_optimization=0): after component stores into a vector and a loop, a whole-vector store is lost and later reads see the old value (ours 0.5, reference uv). Writing whole vectors component by component in glslc/emit.py store() fixes this case but broke shaders/integer_hash_mosaic.frag, so it is open
+// expect: agree  reason: was 'diverge', a Taichi 1.7.4 miscompile (advanced_optimization): after component stores into a vector and a loop, a whole-vector store was lost (ours 0.5, reference uv). glslc/emit.py store() now writes a whole vector or matrix into a variable that is also written in part (lower.partly_written) as a value built from components, which Taichi keeps
 // words: 0 0 0 0
 // features:
 // size: 2x2

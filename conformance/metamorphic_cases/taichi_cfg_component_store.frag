@@ -1,4 +1,4 @@
-// Metamorphic case (open, a Taichi 1.7.4 bug): component writes into a vector (`col.r = ...`, emitted as
+// Metamorphic case (a Taichi 1.7.4 bug, worked around in glslc/emit.py Emitter.store): component writes into a vector (`col.r = ...`, emitted as
 // in-place `col[0] = ...`) between two inlined calls of a function whose body is a loop (here the
 // single-exit form of a `return` inside `do { } while (false)`), then the whole vector read (`col *=`):
 // Taichi's cfg_optimization pass computes the wrong value at the circle's edge. Without the do/while the

@@ -5,11 +5,12 @@
 
 The same runner as ``glslc parity --corpus`` (glslc.conformance.runner): every shader renders the two frames of
 CONFORMANCE.md (128x128, iTime 1.0 and 4.7) with each backend in its own worker process and timeout. Compile
-time is measured with a cold compile cache (a fresh GLSLC_CACHE) unless --warm-cache. Prints the rates against
-the targets (over shaders the reference renders), the failure kinds ranked, compile time (source to first
-frame) beside llvmpipe's compile-and-first-draw, and the geometric-mean per-frame render-time ratio at
---timing-size. With --out DIR the run folder is kept (results.jsonl, thumbs, summary, report.html) and a
-re-run resumes it.
+time is measured with cold compile caches (a fresh GLSLC_CACHE; Mesa's shader cache off) unless
+--warm-cache. Prints the rates against the targets (over shaders the reference renders), the failure kinds
+ranked, compile time (source to first frame) beside llvmpipe's compile-and-first-draw, and the
+geometric-mean per-frame render-time ratio at --timing-size (best of up to 3 warm frames per backend;
+workers take turns timing). With --out DIR the run folder is kept (results.jsonl, thumbs, summary,
+report.html) and a re-run resumes it.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ def main() -> int:
     tmp = tempfile.TemporaryDirectory(prefix="glslc-bench-")
     if not args.warm_cache:
         os.environ["GLSLC_CACHE"] = str(Path(tmp.name) / "cache")  # inherited by the spawned workers
+        os.environ["MESA_SHADER_CACHE_DISABLE"] = "true"  # the reference compiles cold too
     run_dir = RunDir(args.out or Path(tmp.name) / "run")
     sources = []
     for i, src in enumerate(iter_jsonl(args.corpus)):

@@ -599,8 +599,13 @@ def trunc(x):
 @ti.func
 def roundEven(x):  # noqa: N802 - GLSL name
     """GLSL ``roundEven``: round to nearest, ties to even: ``(|x| + 2^23) - 2^23`` below 2^23 (2^52 for double),
-    sign restored from the bits (so -0.3 gives -0.0). Needs ``fast_math=False``, which must not fold it."""
-    if ti.static(_is_f64(x)):
+    sign restored from the bits (so -0.3 gives -0.0). Needs ``fast_math=False``, which must not fold it.
+    On Vulkan the sum is folded to ``|x|`` anyway (lavapipe's NIR drops ``(a + c) - c``: SPIR-V float ops
+    are not exact), so there Taichi's ``round`` is used: GLSL.std.450 Round, which lavapipe computes as
+    ``fround_even``, llvmpipe's round (MtlcWX)."""
+    if ti.static(not _llvm_arch()):
+        return ti.round(x)
+    elif ti.static(_is_f64(x)):
         a = ti.abs(x)
         r = ti.select(a < 4503599627370496.0, (a + 4503599627370496.0) - 4503599627370496.0, a)
         return ti.bit_cast(ti.bit_cast(r, ti.u64) | (ti.bit_cast(x, ti.u64) & ti.u64(0x8000000000000000)), ti.f64)

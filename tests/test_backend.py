@@ -12,7 +12,7 @@ import pytest
 from backend_cases import CASES
 
 from conftest import SHADERS
-from glslc.conformance.compare import match_fractions, verdict
+from glslc.conformance.compare import match_fractions, max_difference, verdict
 from glslc.errors import GlslErrors
 from glslc.runtime.inputs import RenderInputs
 from glslc.sources import from_text, load_source
@@ -266,6 +266,38 @@ def test_bundled_shaders_agree_on_vulkan(tmp_path):
         if verdict(fr) != "agree":
             bad[n] = fr
     assert not bad, bad
+
+
+ROUNDING = """
+void mainImage(out vec4 c, in vec2 f) {
+    float x = (f.x - 32.5) / 4.0;  // quarters in [-8, 8): every .5 is a tie
+    float y = f.y / 64.0;
+    uint q = packUnorm2x16(vec2(y)) & 1u;  // roundEven inside: a wrong rounding flips the parity
+    c = vec4(round(x) / 16.0 + 0.5, roundEven(x * 3.0 + y) / 48.0 + 0.5, float(q), round(vec2(x, -x)).y / 16.0 + 0.5);
+}
+"""
+
+
+@pytest.mark.usefixtures("gl")
+def test_round_agrees_on_vulkan(tmp_path):
+    """round/roundEven on Vulkan: lavapipe folds the CPU path's ``(|x| + 2^23) - 2^23`` to ``|x|`` (MtlcWX,
+    3sBfzV, ss33zn, tljfzG, NddGzn diverged), so Vulkan uses SPIR-V Round, which Mesa rounds half to even."""
+    if not _vulkan_available():
+        pytest.skip("no Vulkan driver (apt-get install mesa-vulkan-drivers)")
+    from glslc.runtime.gl import render_gl
+
+    src, out = tmp_path / "rounding.frag", tmp_path / "vk.npz"
+    src.write_text(ROUNDING)
+    p = subprocess.run([sys.executable, str(SHADERS.parent / "tests" / "render_worker.py"), "vulkan", str(out), "64",
+                        str(src)], capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr[-3000:]
+    got = np.load(out)
+    if "error:init" in got:
+        pytest.skip(f"Taichi cannot start on Vulkan here: {got['error:init']}")
+    assert str(got["arch"]) == "vulkan"
+    assert "error:rounding.frag" not in got, str(got["error:rounding.frag"])
+    ref = render_gl(load_source(src), RenderInputs.conformance(64, 64))
+    assert max_difference(got["rounding.frag"], ref) == 0
 
 
 def test_a_shader_that_never_ends_is_stopped_by_the_timeout(tmp_path, capsys):

@@ -764,13 +764,17 @@ class Gen:
         ft = dict(v.ty.fields)[fname]
         return replace(v, code=f"{paren(v.code)}.{fname}", ty=ft)
 
+    def pure_funcs(self, t: Type, exact: bool = False) -> list:
+        """The generated functions without effects that return ``t`` (only exact ones when ``exact``)."""
+        return [f for f in self.funcs if f.pure and f.ret == t and (not exact or f.ret_err == EXACT)]
+
     # floats ---------------------------------------------------------------------------------------
     def float_expr(self, t: Type, depth: int, exact: bool) -> V:
         d = depth - 1
         sigs = PURE_BY_RET.get(t, [])
         if not self.ctx.uniform:
             sigs = [s for s in sigs if s.name not in DERIVATIVES]
-        fns = [f for f in self.funcs if f.pure and f.ret == t and (not exact or f.ret_err == EXACT)]
+        fns = self.pure_funcs(t, exact)
         opts: list[tuple[float, Callable[[], V]]] = [
             (4, lambda: self.arith(t, d, exact)),
             (8 if sigs else 0, lambda: self.builtin(self.pick_sig(sigs), d, exact)),
@@ -952,7 +956,7 @@ class Gen:
     # matrices -------------------------------------------------------------------------------------
     def matrix_expr(self, t: Type, d: int, exact: bool) -> V:
         sigs = PURE_BY_RET.get(t, [])
-        fns = [f for f in self.funcs if f.pure and f.ret == t and (not exact or f.ret_err == EXACT)]
+        fns = self.pure_funcs(t, exact)
         opts: list[tuple[float, Callable[[], V]]] = [
             (3, lambda: self.mat_arith(t, d, exact)),
             (3 if sigs else 0, lambda: self.builtin(self.pick_sig(sigs), d, exact)),
@@ -1016,7 +1020,7 @@ class Gen:
     # ints -----------------------------------------------------------------------------------------
     def int_expr(self, t: Type, d: int) -> V:
         sigs = PURE_BY_RET.get(t, [])
-        fns = [f for f in self.funcs if f.pure and f.ret == t]
+        fns = self.pure_funcs(t)
         opts: list[tuple[float, Callable[[], V]]] = [
             (4, lambda: self.int_arith(t, d)),
             (3, lambda: self.int_bits(t, d)),
@@ -1143,7 +1147,7 @@ class Gen:
     # bools ----------------------------------------------------------------------------------------
     def bool_expr(self, t: Type, d: int) -> V:
         sigs = PURE_BY_RET.get(t, [])
-        fns = [f for f in self.funcs if f.pure and f.ret == t]
+        fns = self.pure_funcs(t)
         scalar = t.kind == "scalar"
         opts: list[tuple[float, Callable[[], V]]] = [
             (4 if scalar else 0, lambda: self.compare(d)),

@@ -69,10 +69,12 @@ __all__ = [
 # and 81.9% with these (83.2% with EXACT_EXP_LOG too). Costs ~25% more run time per call than libm and, in
 # big kernels, compile time (a synthetic 10-primitive raymarcher: 10 s -> 17.5 s).
 EXACT_SIN_COS = os.environ.get("GLSLC_EXACT_SIN_COS", "1") != "0"
-# EXACT_EXP_LOG: the same for exp2 and log2 (so exp, log, pow and the hyperbolic functions). Off (default):
-# exp2/log2 from libm (1-2 ULP from llvmpipe) and pow = powf, with Mesa's pow(0, y) = 0 and pow(x < 0, y) = NaN;
-# the same raymarcher with pow in its distance function renders 2.6x faster than with the exact pow.
-EXACT_EXP_LOG = os.environ.get("GLSLC_EXACT_EXP_LOG", "0") != "0"
+# EXACT_EXP_LOG: the same for exp2 and log2 (so exp, log, pow and the hyperbolic functions). On (default): lane
+# kernels (glslc.runtime.lanes), where these polynomials vectorize, always use them, and the scalar kernel that a
+# shader falls back to on the CPU must compute the same bits. Off: exp2/log2 from libm (1-2 ULP from llvmpipe)
+# and pow = powf, with Mesa's pow(0, y) = 0 and pow(x < 0, y) = NaN (a scalar raymarcher with pow in its
+# distance function renders 2.6x faster that way).
+EXACT_EXP_LOG = os.environ.get("GLSLC_EXACT_EXP_LOG", "1") != "0"
 # INLINE_TRANSCENDENTALS: off (default), the big scalar cores (exact sin/cos/exp2/log2, atan, the half-float
 # conversions) are @ti.real_func: about 3 ms of compile time per call site instead of about 30 ms inlined, the
 # same run time, but Taichi's offline cache never hits for a kernel that calls a real_func (measured). On: they
@@ -101,19 +103,26 @@ def _llvm_arch() -> bool:
     return impl.current_cfg().arch in (ti.x64, ti.arm64, ti.cuda)
 
 
+#: Set while a lane kernel compiles (glslc.runtime.lanes): there the cores are always exact and inlined, since
+#: a call to a real function or to libm inside a lane loop keeps LLVM from vectorizing the loop.
+_MODE = {"lanes": False}
+
+
 def _exact_sincos() -> bool:
-    """:data:`EXACT_SIN_COS`, on the LLVM back ends (on Vulkan Taichi's own functions are exact)."""
-    return EXACT_SIN_COS and _llvm_arch()
+    """:data:`EXACT_SIN_COS`, on the LLVM back ends (on Vulkan Taichi's own functions are exact); always in
+    lane kernels."""
+    return (EXACT_SIN_COS or _MODE["lanes"]) and _llvm_arch()
 
 
 def _exact_explog() -> bool:
-    """:data:`EXACT_EXP_LOG`, on the LLVM back ends."""
-    return EXACT_EXP_LOG and _llvm_arch()
+    """:data:`EXACT_EXP_LOG`, on the LLVM back ends; always in lane kernels."""
+    return (EXACT_EXP_LOG or _MODE["lanes"]) and _llvm_arch()
 
 
 def _use_real_funcs() -> bool:
-    """Whether the big scalar cores are called as ``@ti.real_func`` (not on Vulkan, where they fail)."""
-    return not INLINE_TRANSCENDENTALS and _llvm_arch()
+    """Whether the big scalar cores are called as ``@ti.real_func`` (not on Vulkan, where they fail, nor in
+    lane kernels)."""
+    return not INLINE_TRANSCENDENTALS and not _MODE["lanes"] and _llvm_arch()
 
 
 class hot:  # noqa: N801 - used like a decorator in generated modules

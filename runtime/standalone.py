@@ -35,7 +35,9 @@ def main(render, uniforms: dict, kind: str, channels: list[int], derivative_slot
     if derivative_slots:
         import taichi as ti
 
-        scratch = ti.ndarray(ti.f32, (len(times), h, w, derivative_slots))
+        from .taichi_backend import scratch_width
+
+        scratch = ti.ndarray(ti.f32, (len(times), h, scratch_width(w), derivative_slots))
         render(out, u, w, h, *slots, scratch, 0)  # record (a no-op pass when only texture() sites exist)
         render(out, u, w, h, *slots, scratch, 1)
     else:

@@ -149,7 +149,7 @@ class TaichiShader:
         nslots = getattr(self.module, "DERIVATIVE_SLOTS", 0)
         mip = any(s.bound and s.filter == "mipmap" for s in slots)
         if nslots and (self.module.DERIVATIVE_CALLS or mip):
-            shape = (len(inputs.frames), inputs.height, inputs.width, nslots)
+            shape = (len(inputs.frames), inputs.height, scratch_width(inputs.width), nslots)
             if self._scratch is None or self._scratch.shape != shape:
                 self._scratch = ti.ndarray(ti.f32, shape)
             self.module.render(out, u, inputs.width, inputs.height, *slots, self._scratch, 0)  # record
@@ -164,6 +164,14 @@ class TaichiShader:
         if self.compile_seconds is None:
             self.compile_seconds = time.perf_counter() - t0
         return out
+
+
+def scratch_width(width: int) -> int:
+    """Columns of the derivative scratch array: the image's, rounded up to whole lane groups (a lane kernel's
+    lanes past the right edge record there, harmlessly)."""
+    from .lanes import LANES
+
+    return -(-width // LANES) * LANES
 
 
 def _compile_failure(source: ShaderSource, e: Exception):

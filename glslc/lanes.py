@@ -50,7 +50,7 @@ from dataclasses import dataclass
 from . import ast as A
 from .checker import Function, Var
 from .emit import BackendError, Emitter, Namer, UniformLayout, _FnCtx, _Loop, dtype
-from .lower import DERIV_COUNT, DERIV_PIX, DISCARD, is_derivative_site
+from .lower import DERIV_COUNT, DERIV_PIX, DISCARD, has_effects, is_derivative_site
 from .types import BOOL, INT, Type, array
 from .uniformity import Uniformity, analyse
 
@@ -94,6 +94,8 @@ class _Region:
     used: list[str]
     masks: dict[str, str | None]
     fresh: set[str]
+    writes: set[str]
+    mask: str
 
 
 class LaneEmitter(Emitter):
@@ -122,6 +124,9 @@ class LaneEmitter(Emitter):
         self.uni = Uniformity()  # what is the same in every lane (glslc.uniformity), per lane function
         self.uniform_names: set[str] = set()  # Python names of uniform locals (plain values at the control level)
         self.plain = 0  # > 0 while a uniform statement is printed as scalar code at the control level
+        self.cond_depth = 0  # > 0 while region code runs only for some lanes' own paths (a scalar if/loop)
+        self.pre_region: list[str] = []  # uniform values the pending region reads, computed before it
+        self.temp_types: dict[str, Type] = {}  # GLSL types of the temporaries holding expression values
 
     # ----------------------------------------------------------------------------------- module
     def extra_imports(self) -> list[str]:
@@ -395,6 +400,9 @@ class LaneEmitter(Emitter):
         :meth:`control_lines` once the whole function is known."""
         body = self.lines
         if not body:
+            for ln in self.pre_region:
+                self.ctl(ln)
+            self.pre_region = []
             return
         self.lines = []
         self.ind = 0
@@ -403,15 +411,30 @@ class LaneEmitter(Emitter):
         except SyntaxError as e:  # a generator bug: keep the scalar kernel
             raise LanesUnsupported(f"internal: region does not parse ({e.msg})") from None
         reads, writes = _names(tree)
-        for n in reads:
+        for n in sorted(reads):
             if n not in self.lv and n not in writes and n in self.region_defs:
-                raise LanesUnsupported(f"a temporary ({n}) lives across a call of a function with loops")
+                self.carry_temporary(n)
         if writes & self.uniform_names:
             raise LanesUnsupported(f"internal: a lane loop writes the uniform {sorted(writes & self.uniform_names)}")
         self.region_defs.update(n for n in writes if n not in self.lv)
         used = sorted(n for n in reads | writes if n in self.lv)
         masks = {n: (None if self.decl_mask.get(n) == self.mask else self.mask) for n in used if n in writes}
-        self.cl.append(_Region(self.cind, body, used, masks, _assigned_first(tree)))
+        for ln in self.pre_region:
+            self.ctl(ln)
+        self.pre_region = []
+        self.cl.append(_Region(self.cind, body, used, masks, _assigned_first(tree), writes, self.mask))
+
+    def carry_temporary(self, n: str) -> None:
+        """A temporary of an earlier region that this one reads (an operand computed before a call of a lane
+        function ended that region): it becomes a lane variable, stored by the region that computed it."""
+        t = self.temp_types.get(n)
+        region = next((r for r in reversed(self.cl) if isinstance(r, _Region) and n in r.writes), None)
+        if t is None or region is None:
+            raise LanesUnsupported(f"a temporary ({n}) lives across a call of a function with loops")
+        self.lane_var(n, t)
+        self.decl_mask[n] = region.mask
+        region.used.append(n)
+        region.masks[n] = None
 
     def control_lines(self, keep: set[str]) -> tuple[list[str], set[str]]:
         """The function's control-level lines with its regions printed, and the lane variables that need
@@ -603,7 +626,7 @@ class LaneEmitter(Emitter):
         code at the control level (loops and ifs included)."""
         if not self.uni.control.get(id(s), False):
             return False
-        for n in A.walk(s):
+        for n in self._walk_unfolded(s):
             if isinstance(n, (A.Return, A.Discard)):
                 return False
             if isinstance(n, A.Ident):
@@ -629,6 +652,17 @@ class LaneEmitter(Emitter):
                     if v is not None and not self.uni.is_uniform_var(v):
                         return False
         return True
+
+    def _walk_unfolded(self, node: A.Node):  # noqa: ANN202
+        """The nodes under ``node``, not looking inside expressions the checker folded to constants
+        (``v.length()`` of a varying array is a constant)."""
+        stack = [node]
+        while stack:
+            n = stack.pop()
+            yield n
+            if isinstance(n, A.Expr) and self.c.constants.get(n) is not None:
+                continue
+            stack.extend(n.children())
 
     def writes_uniform(self, s: A.Node) -> bool:
         """Whether a statement assigns a uniform local somewhere inside (it must then run at the control level:
@@ -843,6 +877,60 @@ class LaneEmitter(Emitter):
             k += 1
         return value or ""
 
+    def ex(self, e: A.Expr) -> str:
+        """In a lane function, an expression whose value every lane shares (uniformity analysis) and that costs
+        something (a call or an array element) is computed once, at the control level before the region:
+        also keeps arrays and calls that LLVM cannot vectorize out of the lane loop."""
+        if (self.lanes_mode and not self.plain and not self.cond_depth and self.worth_hoisting(e)
+                and self.uni.is_uniform_expr(e)):
+            lines, code = self.plain_lines(lambda: super(LaneEmitter, self).ex(e))
+            name = self.fresh("u")
+            self.pre_region += lines + [f"{name} = {code}"]
+            return name
+        code = super().ex(e)
+        t = getattr(e, "ty", None)
+        if self.lanes_mode and isinstance(t, Type) and code.startswith("_") and code.isidentifier():
+            self.temp_types.setdefault(code, t)  # a temporary holding e's value (see carry_temporary)
+        return code
+
+    def worth_hoisting(self, e: A.Expr) -> bool:
+        t = getattr(e, "ty", None)
+        if not isinstance(t, Type) or t.kind == "sampler" or self.c.constants.get(e) is not None:
+            return False
+        return any(isinstance(n, (A.Call, A.Index)) for n in A.walk(e))
+
+    def plain_lines(self, fn):  # noqa: ANN001
+        """:meth:`plain_code` without ending the pending region."""
+        self.plain += 1
+        try:
+            with self.capture() as buf:
+                result = fn()
+        finally:
+            self.plain -= 1
+        return list(buf), result
+
+    def conditional(self, fn):  # noqa: ANN001
+        self.cond_depth += 1
+        try:
+            return fn()
+        finally:
+            self.cond_depth -= 1
+
+    def if_(self, s: A.If) -> None:
+        self.conditional(lambda: super(LaneEmitter, self).if_(s))
+
+    def for_(self, s: A.For) -> None:
+        self.conditional(lambda: super(LaneEmitter, self).for_(s))
+
+    def while_(self, s: A.While) -> None:
+        self.conditional(lambda: super(LaneEmitter, self).while_(s))
+
+    def do_while(self, s: A.DoWhile) -> None:
+        self.conditional(lambda: super(LaneEmitter, self).do_while(s))
+
+    def switch(self, s: A.Switch) -> None:
+        self.conditional(lambda: super(LaneEmitter, self).switch(s))
+
     def x_Binary(self, e: A.Binary) -> str:
         if self.lanes_mode and not self.plain and e.op in ("&&", "||") and self.has_lifted_call(e.rhs):
             # the right operand runs only in the lanes the left one leaves undecided
@@ -853,6 +941,8 @@ class LaneEmitter(Emitter):
             self.lane_branch(f"{self.mask} & {want}", lambda: self.line(
                 f"{res} = ti.cast(({self.ex(e.rhs)}) != 0, ti.i32)"))
             return res
+        if e.op in ("&&", "||") and has_effects(e.rhs, self.c, self.usage):
+            return self.conditional(lambda: super(LaneEmitter, self).x_Binary(e))
         return super().x_Binary(e)
 
     def x_Ternary(self, e: A.Ternary) -> str:
@@ -867,6 +957,10 @@ class LaneEmitter(Emitter):
             self.lane_branch(f"{entry} & (1 - {storage(c)})",
                              lambda: self.line(f"{res} = {self.rvalue(e.else_, t)}"))
             return res
+        t = e.ty
+        if (has_effects(e.then, self.c, self.usage) or has_effects(e.else_, self.c, self.usage)
+                or t.kind in ("struct", "array")):
+            return self.conditional(lambda: super(LaneEmitter, self).x_Ternary(e))
         return super().x_Ternary(e)
 
     def lane_branch(self, mask_expr: str, body) -> None:  # noqa: ANN001
@@ -963,12 +1057,21 @@ class LaneEmitter(Emitter):
         self.flush()
         # the pixels are written in an unrolled loop of their own: inside a lane loop the guarded, strided
         # stores keep LLVM from vectorizing the shader's code (measured: 2.3x slower)
+        # (a whole group unguarded: 32 consecutive floats that LLVM may store as vectors)
         col = storage(self.var_name(out_var))  # a vec4, or element 0 of gl_FragData: slots 0-3 either way
-        self.ctl(f"for _ln in ti.static(range({LANES})):")
-        self.ctl("    if _m[_ln]:")
+        value = f"{col}[c * {LANES} + _ln]"
+        if any(u.discards for u in self.usage.values()):
+            value = f"ti.select({storage('_discard')}[_ln], 0.0, {value})"
+        store = f"out[k, height - 1 - py, _px0 + _ln, c] = {value}"
+        self.ctl(f"if _px0 + {LANES} <= width:")
+        self.ctl(f"    for _ln in ti.static(range({LANES})):")
         self.ctl("        for c in ti.static(range(4)):")
-        self.ctl(f"            out[k, height - 1 - py, _px0 + _ln, c] = ti.select({storage('_discard')}[_ln], 0.0, "
-                 f"{col}[c * {LANES} + _ln])")
+        self.ctl(f"            {store}")
+        self.ctl("else:")
+        self.ctl(f"    for _ln in ti.static(range({LANES})):")
+        self.ctl("        if _m[_ln]:")
+        self.ctl("            for c in ti.static(range(4)):")
+        self.ctl(f"                {store}")
         del usage
         head = [
             "@ti.kernel",

@@ -36,6 +36,8 @@ class Uniformity:
     control: dict[int, bool] = field(default_factory=dict)  # id(stmt) -> runs under uniform control
     loops: set[int] = field(default_factory=set)  # id(loop) of uniform loops (no lane masks)
     ifs: set[int] = field(default_factory=set)  # id(if) with a uniform condition under uniform control
+    #: whether an expression has the same value in every lane and writes nothing (set by :func:`analyse`)
+    is_uniform_expr: Callable[[A.Node], bool] = field(default=lambda e: False, repr=False)
 
     def is_uniform_var(self, v: Var) -> bool:
         return v.kind == "local" and v.uid not in self.varying
@@ -262,6 +264,7 @@ def analyse(fn: Function, checked: CheckResult, usage: dict[int, Usage], lane_gl
         a.block(body.stmts, True)
         if not a.changed:
             break
+    a.r.is_uniform_expr = a.expr
     return a.r
 
 

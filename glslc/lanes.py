@@ -45,7 +45,7 @@ from __future__ import annotations
 import ast as pyast
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import ast as A
 from .checker import Function, Var
@@ -96,6 +96,7 @@ class _Region:
     fresh: set[str]
     writes: set[str]
     mask: str
+    direct: set[str] = field(default_factory=set)  # lane arrays it reads or writes element by element
 
 
 class LaneEmitter(Emitter):
@@ -127,6 +128,7 @@ class LaneEmitter(Emitter):
         self.cond_depth = 0  # > 0 while region code runs only for some lanes' own paths (a scalar if/loop)
         self.pre_region: list[str] = []  # uniform values the pending region reads, computed before it
         self.temp_types: dict[str, Type] = {}  # GLSL types of the temporaries holding expression values
+        self.direct: set[int] = set()  # uids of arrays read and written element by element in their lane arrays
 
     # ----------------------------------------------------------------------------------- module
     def extra_imports(self) -> list[str]:
@@ -411,6 +413,8 @@ class LaneEmitter(Emitter):
         except SyntaxError as e:  # a generator bug: keep the scalar kernel
             raise LanesUnsupported(f"internal: region does not parse ({e.msg})") from None
         reads, writes = _names(tree)
+        reads = {n for n in reads if not n.startswith("_L_")}  # lane arrays indexed in place (direct_arrays)
+        writes = {n for n in writes if not n.startswith("_L_")}
         for n in sorted(reads):
             if n not in self.lv and n not in writes and n in self.region_defs:
                 self.carry_temporary(n)
@@ -422,7 +426,9 @@ class LaneEmitter(Emitter):
         for ln in self.pre_region:
             self.ctl(ln)
         self.pre_region = []
-        self.cl.append(_Region(self.cind, body, used, masks, _assigned_first(tree), writes, self.mask))
+        region = _Region(self.cind, body, used, masks, _assigned_first(tree), writes, self.mask)
+        region.direct = set(re.findall(r"\b_L_(\w+)\[", "\n".join(body)))
+        self.cl.append(region)
 
     def carry_temporary(self, n: str) -> None:
         """A temporary of an earlier region that this one reads (an operand computed before a call of a lane
@@ -447,6 +453,8 @@ class LaneEmitter(Emitter):
                 count[n] = count.get(n, 0) + 1
         text = "\n".join(x for x in self.cl if isinstance(x, str))
         named = set(re.findall(r"\b_L_(\w+)", text))
+        for r in regions:
+            named |= r.direct
         local = {n for n, k in count.items() if k == 1 and n not in named and n not in keep}
         out: list[str] = []
         for item in self.cl:
@@ -491,6 +499,7 @@ class LaneEmitter(Emitter):
         self.ctx = _FnCtx(f, namer, ret_type=f.ret, single_exit=False)
         self.frames = [_Frame("fn", "_fm")]
         self.uni = analyse(f, self.c, self.usage, self.is_lane_global)
+        self.direct = self.direct_arrays(d)
         # (name, annotation): lane arrays and values are typed (for a real function), texture slots templates
         params: list[tuple[str, str | None]] = [("_fm", f"ti.types.vector({LANES}, ti.i32)")]
         outs: list[str] = []
@@ -930,6 +939,123 @@ class LaneEmitter(Emitter):
 
     def switch(self, s: A.Switch) -> None:
         self.conditional(lambda: super(LaneEmitter, self).switch(s))
+
+    # ----------------------------------------------------------- arrays element by element
+    def direct_arrays(self, d: A.FunctionDef) -> set[int]:
+        """Varying arrays (of scalars, vectors or matrices) that the function only declares and indexes: their
+        elements are read and written in the lane array itself (a vector load or store when the index is
+        uniform), instead of loading and storing the whole array in every region that names it (which also
+        kept LLVM from vectorizing the region: a per-lane array in memory)."""
+        parent: dict[int, A.Node] = {}
+        for n in A.walk(d):
+            for ch in n.children():
+                parent[id(ch)] = n
+        ok: dict[int, bool] = {}
+        for n in A.walk(d):
+            v = None
+            if isinstance(n, A.VarDecl):
+                v = self.c.symbols.get(n)
+                fine = True
+            elif isinstance(n, A.Ident):
+                v = self.c.symbols.get(n)
+                up = parent.get(id(n))
+                fine = isinstance(up, A.Index) and up.base is n
+                if isinstance(up, A.Expr) and self.c.constants.get(up) is not None:
+                    fine = True  # a.length()
+            if v is None or v.kind not in ("local", "param") or self.uni.is_uniform_var(v):
+                continue
+            el = v.type.element if v.type.kind == "array" else None
+            if el is None or el.kind not in ("scalar", "vector", "matrix") or not v.type.length:
+                continue
+            ok[v.uid] = ok.get(v.uid, True) and fine
+        return {uid for uid, good in ok.items() if good}
+
+    def _direct_var(self, e: A.Expr) -> Var | None:
+        if self.lanes_mode and not self.plain and isinstance(e, A.Ident):
+            v = self.c.symbols.get(e)
+            if v is not None and v.uid in self.direct:
+                return v
+        return None
+
+    def _element_slots(self, el: Type) -> list[tuple[str, int]]:
+        """(index suffix in the element's scalar value, slot within the element) of an array element."""
+        if el.kind == "scalar":
+            return [("", 0)]
+        if el.kind == "vector":
+            return [(f"[{c}]", c) for c in range(el.size)]
+        return [(f"[{r}, {c}]", c * el.rows + r) for c in range(el.cols) for r in range(el.rows)]
+
+    def _element_at(self, s: str, idx: str, k: int, slot: int) -> str:
+        """Lane ``_ln`` of scalar ``slot`` of element ``idx`` (the offsets folded here: Taichi folds constants
+        one statement at a time over the whole kernel)."""
+        if idx.isdigit():
+            return _at(s, int(idx) * k + slot)
+        off = f" + {slot * LANES}" if slot else ""
+        return f"{s}[{idx} * {k * LANES}{off} + _ln]"
+
+    def direct_load(self, v: Var, idx: str) -> str:
+        el = v.type.element
+        assert el is not None
+        s, k = storage(self.var_name(v)), el.components
+        if el.kind == "scalar":
+            return self._element_at(s, idx, 1, 0)
+        if el.kind == "vector":
+            return f"ti.Vector([{', '.join(self._element_at(s, idx, k, c) for c in range(k))}], dt={dtype(el)})"
+        rows = ["[" + ", ".join(self._element_at(s, idx, k, c * el.rows + r) for c in range(el.cols)) + "]"
+                for r in range(el.rows)]
+        return f"ti.Matrix([{', '.join(rows)}], dt={dtype(el)})"
+
+    def direct_store(self, v: Var, idx: str, value: str) -> None:
+        el = v.type.element
+        assert el is not None
+        name = self.var_name(v)
+        s, k = storage(name), el.components
+        mask = None if self.decl_mask.get(name) == self.mask else self.mask
+        val = self.hoist(value, "e") if k > 1 else value
+        for suffix, slot in self._element_slots(el):
+            dst = self._element_at(s, idx, k, slot)
+            src = f"{val}{suffix}"
+            self.line(f"{dst} = ti.select({mask}[_ln], {src}, {dst})" if mask else f"{dst} = {src}")
+
+    def x_Index(self, e: A.Index) -> str:
+        v = self._direct_var(e.base)
+        if v is None:
+            return super().x_Index(e)
+        return self.direct_load(v, self.hoist(self.index_code(e.index, v.type), "i"))
+
+    def store(self, target: A.Expr, value: str) -> str:
+        if isinstance(target, A.Index):
+            v = self._direct_var(target.base)
+            if v is not None:
+                idx = self.hoist(self.index_code(target.index, v.type), "i")
+                self.direct_store(v, idx, value)
+                return self.direct_load(v, idx)
+        return super().store(target, value)
+
+    def declaration(self, d: A.DeclStmt) -> None:
+        if not self.lanes_mode or self.plain:
+            return super().declaration(d)
+        for vd in d.decls:
+            var = self.c.symbols.get(vd)
+            if var is None or var.uid not in self.direct:
+                Emitter.declaration(self, A.DeclStmt(type=d.type, decls=[vd], span=d.span))
+                continue
+            self.var_name(var)
+            t = var.type
+            value = self.zero(t, vd) if vd.init is None else self.rvalue(vd.init, t)
+            whole = self.hoist(value, "w")
+            el = t.element
+            assert el is not None and t.length is not None
+            for i in range(t.length):
+                self.direct_store(var, str(i), f"{whole}[{i}]" if el.kind == "scalar" else self._row(whole, i, el))
+
+    def _row(self, whole: str, i: int, el: Type) -> str:
+        """Element ``i`` of an array value in the scalar representation (vectors and matrices are rows)."""
+        if el.kind == "vector":
+            return f"ti.Vector([{', '.join(f'{whole}[{i}, {c}]' for c in range(el.size))}], dt={dtype(el)})"
+        rows = ["[" + ", ".join(f"{whole}[{i}, {c * el.rows + r}]" for c in range(el.cols)) + "]"
+                for r in range(el.rows)]
+        return f"ti.Matrix([{', '.join(rows)}], dt={dtype(el)})"
 
     def x_Binary(self, e: A.Binary) -> str:
         if self.lanes_mode and not self.plain and e.op in ("&&", "||") and self.has_lifted_call(e.rhs):

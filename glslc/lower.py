@@ -329,6 +329,34 @@ def own_sizes(checked: CheckResult, order: list[Function]) -> dict[int, tuple[in
     return out
 
 
+#: Builtins whose exact cores (glslc.runtime.glsl) expand to dozens of Taichi statements per component when
+#: inlined, as lane kernels inline them; the names cover the functions built on them.
+TRANSCENDENTALS = frozenset({
+    "sin", "cos", "tan", "asin", "acos", "atan", "exp", "exp2", "log", "log2", "pow", "sinh", "cosh", "tanh",
+    "asinh", "acosh", "atanh", "packHalf2x16", "unpackHalf2x16"})
+
+
+def expanded_size(checked: CheckResult, order: list[Function], *, transcendental: int = 0) -> int:
+    """The weighted size of ``main`` with every call expanded (as Taichi inlines them), each transcendental
+    builtin call weighing ``transcendental`` more per component (see :data:`TRANSCENDENTALS`)."""
+    sizes = own_sizes(checked, order)
+    extra: dict[int, int] = {}
+    if transcendental:
+        for f in order:
+            n = 0
+            for node in A.walk(f.definition):  # type: ignore[arg-type]
+                if (isinstance(node, A.Call) and isinstance(node.callee, str) and node.callee in TRANSCENDENTALS
+                        and not isinstance(checked.calls.get(node), (Function, Type))):
+                    n += transcendental * _node_weight(node)
+            extra[_fn_key(f)] = n
+    expanded: dict[int, int] = {}
+    for f in order:  # callees first
+        own, callees = sizes[_fn_key(f)]
+        expanded[_fn_key(f)] = own + extra.get(_fn_key(f), 0) + sum(expanded[_fn_key(g)] for g in callees)
+    mains = [_fn_key(f) for f in order if f.name == "main"] or [_fn_key(order[-1])] if order else []
+    return sum(expanded[k] for k in mains)
+
+
 def inline_plan(checked: CheckResult, order: list[Function], eligible: set[int], *,
                 budget: int = INLINE_BUDGET, min_saving: int = MIN_SAVING) -> tuple[set[int], dict[str, int]]:
     """Which functions to compile as ``@ti.real_func`` (called) instead of ``@ti.func`` (inlined).

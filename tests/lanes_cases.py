@@ -146,6 +146,28 @@ void mainImage(out vec4 c, in vec2 f) {
     c = vec4(h.col * smoothstep(0.01, 0.0, h.d), 1.0);
 }
 """,
+    # varying arrays read and written element by element in their lane arrays: uniform and varying indices,
+    # declared with and without initialiser inside a loop, an element's component written, an array passed whole
+    "varying_arrays": """
+float sum4(float v[4]) { float s = 0.0; for (int i = 0; i < 4; i++) s += v[i]; return s; }
+void mainImage(out vec4 c, in vec2 f) {
+    vec2 uv = f / iResolution.xy;
+    vec2 p[5];
+    for (int i = 0; i < 5; i++) p[i] = uv * float(i + 1) + sin(iTime + float(i));
+    int k = int(uv.x * 5.0);
+    float acc = 0.0;
+    for (int j = 0; j < 3; j++) {
+        float w[4] = float[4](uv.x, uv.y, float(j), 0.5);
+        vec3 q[2];
+        q[0] = vec3(p[k], 1.0);
+        q[1].yz = p[(k + j) % 5];
+        w[j + 1] += q[1].y;
+        acc += sum4(w) * 0.1 + q[0].x * 0.2;
+        if (uv.y > 0.6 && j == 1) p[k].x = 0.0;
+    }
+    c = vec4(fract(acc), p[k], 1.0);
+}
+""",
     # derivatives inside a function with a loop that pixels leave at different iterations (whole 2x2 quads
     # together: a derivative where the quad's pixels part ways is undefined, and llvmpipe and the scalar kernel
     # then differ in what the departed neighbour contributes)

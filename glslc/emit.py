@@ -374,6 +374,7 @@ class Emitter:
             self.function(f)
             body.extend(self.lines)
             body.append("")
+        self.function_lines = body  # the scalar functions (glslc.lanes estimates compile effort over them)
         self.lines = []
         self.ind = 0
         self.kernel()

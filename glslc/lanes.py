@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 from . import ast as A
 from .checker import Function, Var
 from .emit import BackendError, Emitter, Namer, UniformLayout, _FnCtx, _Loop, dtype
-from .lower import DERIV_COUNT, DERIV_PIX, DISCARD, has_effects, is_derivative_site
+from .lower import DERIV_COUNT, DERIV_PIX, DISCARD, TRANSCENDENTALS, Usage, has_effects, is_derivative_site
 from .types import BOOL, INT, Type, array
 from .uniformity import Uniformity, analyse
 
@@ -61,8 +61,14 @@ LANES = 8
 MAX_SLOTS = 256
 
 _LOOPS = (A.For, A.While, A.DoWhile)
-#: Lane functions as ``ti.real_func`` (compiled once per kernel) rather than inlined ``ti.func``.
-REAL_FUNCS = os.environ.get("GLSLC_LANE_REAL_FUNCS", "0") != "0"
+#: Above this :func:`compile_weight` a shader keeps only its scalar kernel: the lane kernel would compile for
+#: 20 s or more (it renders faster, but compile time is a headline number).
+MAX_WEIGHT = int(os.environ.get("GLSLC_LANES_MAX_WEIGHT", "12000"))
+#: Above this weight (counting each transcendental core as :data:`TRANSCENDENTAL_WEIGHT`) the cores are called
+#: as real functions inside lane loops: such kernels compile 1.5-9x faster, and render in about the same time
+#: (measured on 66 corpus shaders: geometric mean 0.98x; LLVM still vectorizes the rest of the loop).
+REAL_CORES_WEIGHT = int(os.environ.get("GLSLC_LANES_REAL_CORES_WEIGHT", "8000"))
+TRANSCENDENTAL_WEIGHT = 60
 
 
 class LanesUnsupported(Exception):
@@ -110,6 +116,7 @@ class LaneEmitter(Emitter):
         self.lane_types: list[str] = []
         self.lane_struct_names: dict[str, str] = {}
         self.fallback: str | None = None
+        self.localized: set[int] = set()
         self._reset_fn()
 
     def _reset_fn(self) -> None:
@@ -150,11 +157,23 @@ class LaneEmitter(Emitter):
         finally:
             self.lanes_mode = False
         tail = ["", ""]
+        cores = "inline"
+        if text:
+            lines = self.function_lines + text
+            size = compile_weight(lines, "render_lanes")
+            if size > MAX_WEIGHT:
+                self.fallback = (f"the lane kernel would take too long to compile (weight {size} > {MAX_WEIGHT}, "
+                                 "GLSLC_LANES_MAX_WEIGHT)")
+                text = []
+            elif compile_weight(lines, "render_lanes", transcendental=TRANSCENDENTAL_WEIGHT) > REAL_CORES_WEIGHT:
+                cores = "real"
         if text:
             tail += ["def render(*args):",
                      '    """The lane kernel on the CPU arches, the scalar one elsewhere (glslc.runtime.lanes)."""',
-                     "    L.launch(render_lanes, render_scalar, args)", "", "",
-                     "LANES_FALLBACK = None  # the lane kernel exists"]
+                     "    L.launch(render_lanes, render_scalar, args, LANE_CORES)", "", "",
+                     "LANES_FALLBACK = None  # the lane kernel exists",
+                     f"LANE_CORES = {cores!r}  # transcendental cores in lane loops: inlined, or real functions (big "
+                     "kernels compile faster)"]
         else:
             tail += ["render = render_scalar", "", "",
                      f"LANES_FALLBACK = {self.fallback!r}  # why this shader has no lane kernel"]
@@ -165,6 +184,12 @@ class LaneEmitter(Emitter):
         self.lines = []  # a new buffer: the scalar kernel's lines are the caller's
         self.ind = 0
         self.lifted = self.lifted_functions()
+        self.localized = self.localizable_globals()
+        if self.localized:
+            # from here on (the lane functions and kernel), those globals are locals of their one function
+            self.usage = {k: Usage([g for g in u.reads if g.uid not in self.localized],
+                                   [g for g in u.writes if g.uid not in self.localized], u.discards)
+                          for k, u in self.usage.items()}
         self.lane_globals = self.classify_globals()
         self.lane_fn_names: dict[int, str] = {}
         for f in self.order:
@@ -194,6 +219,40 @@ class LaneEmitter(Emitter):
                         lifted.add(id(f))
                         break
         return lifted
+
+    def localizable_globals(self) -> set[int]:
+        """Globals that one lane function alone uses, and assigns whole before anything else reads them: a
+        temporary that happens to be declared at file scope (``mat4 m; float map(vec3 p) { m = ...; }``). The
+        lane kernel keeps them as locals of that function (uniform ones then need no lane array) instead of
+        threading them through every caller."""
+        refs: dict[int, set[int]] = {}
+        for f in self.order:
+            assert f.definition is not None
+            for n in A.walk(f.definition):
+                v = self.c.symbols.get(n) if isinstance(n, A.Ident) else None
+                if (v is not None and v.kind == "global" and v.storage not in ("uniform", "const", "out")
+                        and v.type.kind != "sampler"):
+                    refs.setdefault(v.uid, set()).add(id(f))
+        by_id = {id(f): f for f in self.order}
+        out: set[int] = set()
+        for uid, fns in refs.items():
+            if len(fns) != 1:
+                continue
+            f = by_id[next(iter(fns))]
+            if id(f) not in self.lifted:
+                continue
+            for stmt in f.definition.body.stmts:  # type: ignore[union-attr]
+                if not any(isinstance(n, A.Ident) and getattr(self.c.symbols.get(n), "uid", None) == uid
+                           for n in A.walk(stmt)):
+                    continue
+                e = stmt.expr if isinstance(stmt, A.ExprStmt) else None
+                if (isinstance(e, A.Assign) and e.op == "=" and isinstance(e.lhs, A.Ident)
+                        and self.c.symbols.get(e.lhs) is not None and self.c.symbols[e.lhs].uid == uid
+                        and not any(isinstance(n, A.Ident) and getattr(self.c.symbols.get(n), "uid", None) == uid
+                                    for n in A.walk(e.rhs))):
+                    out.add(uid)
+                break
+        return out
 
     def has_lifted_call(self, node: A.Node) -> bool:
         for n in A.walk(node):
@@ -390,7 +449,7 @@ class LaneEmitter(Emitter):
 
     def var_name(self, v: Var) -> str:
         name = super().var_name(v)
-        if self.lanes_mode and v.kind in ("local", "param") and name not in self.lv:
+        if self.lanes_mode and (v.kind in ("local", "param") or v.uid in self.localized) and name not in self.lv:
             if self.uni.is_uniform_var(v):
                 self.uniform_names.add(name)
             else:
@@ -498,7 +557,7 @@ class LaneEmitter(Emitter):
         namer = Namer(set(self.module_namer.taken))
         self.ctx = _FnCtx(f, namer, ret_type=f.ret, single_exit=False)
         self.frames = [_Frame("fn", "_fm")]
-        self.uni = analyse(f, self.c, self.usage, self.is_lane_global)
+        self.uni = analyse(f, self.c, self.usage, self.is_lane_global, self.localized)
         self.direct = self.direct_arrays(d)
         # (name, annotation): lane arrays and values are typed (for a real function), texture slots templates
         params: list[tuple[str, str | None]] = [("_fm", f"ti.types.vector({LANES}, ti.i32)")]
@@ -545,17 +604,6 @@ class LaneEmitter(Emitter):
             decls.append(f"    {self.rm} = L.zero_mask()")
         name = self.lane_fn_names[id(f)]
         comment = f"  # GLSL line {d.proto.span.line}, {LANES} pixels"
-        if REAL_FUNCS and all(a is not None for _, a in params):
-            # compiled once and called: Taichi's passes then see each lane function once, not once per call
-            # site (their cost grows faster than linearly with a kernel's size). Arguments of a real function
-            # are immutable: lane arrays are copied.
-            rtypes = [self.lane_type(self.lv[r]) for r in results] or ["ti.i32"]
-            rann = rtypes[0] if len(rtypes) == 1 else f"({', '.join(rtypes)})"
-            sig = ", ".join(f"{'_A' + p if p.startswith('_L_') else p}: {a}" for p, a in params)
-            head = ["@ti.real_func", f"def {name}({sig}) -> {rann}:{comment}"]
-            copies = [f"    {p} = _A{p}" for p, _ in params if p.startswith("_L_")]
-            ret = ["    return " + (", ".join(storage(r) for r in results) if results else "0")]
-            return head + copies + decls + body + ret + [""]
         head = ["@ti.func", f"def {name}({', '.join(p if a else f'{p}: ti.template()' for p, a in params)}):{comment}"]
         ret = ["    return " + ", ".join(storage(r) for r in results)] if results else []
         return head + decls + body + ret + [""]
@@ -642,7 +690,8 @@ class LaneEmitter(Emitter):
                 v = self.c.symbols.get(n)
                 if v is None:
                     return False
-                if v.kind == "param" or (v.kind == "local" and not self.uni.is_uniform_var(v)):
+                local = v.kind == "local" or v.uid in self.localized
+                if v.kind == "param" or (local and not self.uni.is_uniform_var(v)):
                     return False
                 if v.kind in ("global", "builtin") and v.type.kind != "sampler" and self.is_lane_global(v):
                     return False
@@ -946,6 +995,12 @@ class LaneEmitter(Emitter):
         elements are read and written in the lane array itself (a vector load or store when the index is
         uniform), instead of loading and storing the whole array in every region that names it (which also
         kept LLVM from vectorizing the region: a per-lane array in memory)."""
+        # globals that functions called per lane (in a region) read or write as whole values
+        hidden: set[int] = set()
+        for n in A.walk(d):
+            t = self.c.calls.get(n) if isinstance(n, A.Call) else None
+            if isinstance(t, Function) and id(t) not in self.lifted:
+                hidden.update(g.uid for g in self.usage[id(t)].reads + self.usage[id(t)].writes)
         parent: dict[int, A.Node] = {}
         for n in A.walk(d):
             for ch in n.children():
@@ -962,7 +1017,9 @@ class LaneEmitter(Emitter):
                 fine = isinstance(up, A.Index) and up.base is n
                 if isinstance(up, A.Expr) and self.c.constants.get(up) is not None:
                     fine = True  # a.length()
-            if v is None or v.kind not in ("local", "param") or self.uni.is_uniform_var(v):
+            if v is None or v.kind not in ("local", "param", "global") or self.uni.is_uniform_var(v):
+                continue
+            if v.kind == "global" and v.uid not in self.localized and (not self.is_lane_global(v) or v.uid in hidden):
                 continue
             el = v.type.element if v.type.kind == "array" else None
             if el is None or el.kind not in ("scalar", "vector", "matrix") or not v.type.length:
@@ -1146,7 +1203,7 @@ class LaneEmitter(Emitter):
             else:
                 raise BackendError(f"the Taichi back end does not support '{name}' yet", self.c.unit.span)
         for var in self.c.globals:
-            if var.type.kind == "sampler":
+            if var.type.kind == "sampler" or var.uid in self.localized:
                 continue
             name = self.var_name(var)
             decl = self.global_decl(var)
@@ -1232,6 +1289,47 @@ class LaneEmitter(Emitter):
             self.ctl(f"{res} = {call}")
             for i, n in enumerate(writes):
                 self.ctl(f"{storage(n)} = {res}[{i}]")
+
+
+_TRANSCENDENTAL_CALL = re.compile(r"\bG\.(?:" + "|".join(sorted(TRANSCENDENTALS, key=len, reverse=True)) + r")\(")
+_LANE_ACCESS = re.compile(r"\b_L_\w+(?:\.\w+)?\[")
+
+
+def compile_weight(lines: list[str], kernel: str, *, transcendental: int = 0) -> int:
+    """How much code Taichi compiles for ``kernel`` of a generated module: every function's statements and
+    operands (a lane-array element access counts 3), with each call expanded as Taichi inlines it, and
+    ``transcendental`` more per call of an exact sin/exp/... core inlined in a lane loop. Taichi's passes grow
+    faster than linearly with this; measured on 66 corpus shaders (cpu, cold): weight 3,000 compiles in about
+    1 s, 7,000 in 3-6 s, 15,000 in 20-26 s."""
+    bodies: dict[str, list[str]] = {}
+    current = None
+    for ln in lines:
+        m = re.match(r"def (\w+)\(", ln)
+        if m:
+            current = m.group(1)
+            bodies[current] = []
+        elif current is not None and (ln.startswith(" ") or not ln.strip()):
+            bodies[current].append(ln)
+        elif ln.strip():
+            current = None
+    memo: dict[str, int] = {}
+
+    def size(f: str, stack: tuple[str, ...]) -> int:
+        if f in memo:
+            return memo[f]
+        total = 0
+        for ln in bodies.get(f, []):
+            if not ln.strip():
+                continue
+            total += 1 + ln.count(",") + ln.count("(") + 3 * len(_LANE_ACCESS.findall(ln))
+            total += transcendental * len(_TRANSCENDENTAL_CALL.findall(ln))
+            for callee in re.findall(r"\b(fn_\w+)\(", ln):
+                if callee in bodies and callee not in stack and callee != f:
+                    total += size(callee, (*stack, f))
+        memo[f] = total
+        return total
+
+    return size(kernel, ())
 
 
 def _at(s: str, slot: int) -> str:

@@ -39,8 +39,10 @@ class Uniformity:
     #: whether an expression has the same value in every lane and writes nothing (set by :func:`analyse`)
     is_uniform_expr: Callable[[A.Node], bool] = field(default=lambda e: False, repr=False)
 
+    localized: set[int] = field(default_factory=set)  # globals analysed as locals (glslc.lanes)
+
     def is_uniform_var(self, v: Var) -> bool:
-        return v.kind == "local" and v.uid not in self.varying
+        return (v.kind == "local" or v.uid in self.localized) and v.uid not in self.varying
 
 
 class _Analysis:
@@ -59,7 +61,7 @@ class _Analysis:
     def var_uniform(self, v: Var | None) -> bool:
         if v is None:
             return False
-        if v.kind == "local":
+        if v.kind == "local" or v.uid in self.r.localized:
             return v.uid not in self.r.varying
         if v.kind == "param":
             return False
@@ -93,7 +95,7 @@ class _Analysis:
         return all(self.expr(ch) for ch in e.children())
 
     def mark(self, v: Var | None) -> None:
-        if v is not None and v.kind == "local" and v.uid not in self.r.varying:
+        if v is not None and (v.kind == "local" or v.uid in self.r.localized) and v.uid not in self.r.varying:
             self.r.varying.add(v.uid)
             self.changed = True
 
@@ -250,12 +252,13 @@ class _Analysis:
         return True
 
 
-def analyse(fn: Function, checked: CheckResult, usage: dict[int, Usage], lane_global: Callable[[Var], bool]
-            ) -> Uniformity:
+def analyse(fn: Function, checked: CheckResult, usage: dict[int, Usage], lane_global: Callable[[Var], bool],
+            localized: set[int] | frozenset[int] = frozenset()) -> Uniformity:
     """Uniformity of ``fn``'s locals, statements, loops and ifs (see the module docstring)."""
     assert fn.definition is not None
     body = fn.definition.body
     a = _Analysis(checked, usage, lane_global)
+    a.r.localized = set(localized)
     a.final = body.stmts[-1] if body.stmts and isinstance(body.stmts[-1], A.Return) else None
     for _ in range(100):
         a.changed = False

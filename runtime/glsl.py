@@ -105,7 +105,7 @@ def _llvm_arch() -> bool:
 
 #: Set while a lane kernel compiles (glslc.runtime.lanes): there the cores are always exact and inlined, since
 #: a call to a real function or to libm inside a lane loop keeps LLVM from vectorizing the loop.
-_MODE = {"lanes": False}
+_MODE = {"lanes": False, "real_cores": False}
 
 
 def _exact_sincos() -> bool:
@@ -121,8 +121,8 @@ def _exact_explog() -> bool:
 
 def _use_real_funcs() -> bool:
     """Whether the big scalar cores are called as ``@ti.real_func`` (not on Vulkan, where they fail, nor in
-    lane kernels)."""
-    return not INLINE_TRANSCENDENTALS and not _MODE["lanes"] and _llvm_arch()
+    lane kernels unless they are big: glslc.runtime.lanes)."""
+    return not INLINE_TRANSCENDENTALS and (not _MODE["lanes"] or _MODE["real_cores"]) and _llvm_arch()
 
 
 class hot:  # noqa: N801 - used like a decorator in generated modules

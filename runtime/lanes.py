@@ -33,19 +33,21 @@ def enabled() -> bool:
 
 
 @contextlib.contextmanager
-def _lane_builtins() -> Iterator[None]:
-    """While a lane kernel compiles, the GLSL runtime inlines its transcendental cores (a call to a
-    ``ti.real_func`` or to libm inside a lane loop keeps LLVM from vectorizing it) and uses llvmpipe's
-    own exp2/log2 (:data:`glslc.runtime.glsl.EXACT_EXP_LOG`), which then cost no more than libm's."""
-    saved = G._MODE["lanes"]
+def _lane_builtins(cores: str = "inline") -> Iterator[None]:
+    """While a lane kernel compiles, the GLSL runtime uses llvmpipe's own sin/cos/exp2/log2 and, with
+    ``cores="inline"``, inlines them (a call to a ``ti.real_func`` inside a lane loop keeps LLVM from
+    vectorizing the whole loop); big kernels call them as real functions (``cores="real"``), which compiles
+    much faster (glslc.lanes.REAL_CORES_WEIGHT)."""
+    saved = dict(G._MODE)
     G._MODE["lanes"] = True
+    G._MODE["real_cores"] = cores == "real"
     try:
         yield
     finally:
-        G._MODE["lanes"] = saved
+        G._MODE.update(saved)
 
 
-def launch(lanes_kernel: Any, scalar_kernel: Any, args: tuple) -> None:
+def launch(lanes_kernel: Any, scalar_kernel: Any, args: tuple, cores: str = "inline") -> None:
     """Run a generated module's kernel: the lane kernel where :func:`enabled`, else the scalar one.
 
     Lane kernels compile without Taichi's advanced optimization: its store-to-load forwarding grows with the
@@ -57,7 +59,7 @@ def launch(lanes_kernel: Any, scalar_kernel: Any, args: tuple) -> None:
         saved = cfg.advanced_optimization
         cfg.advanced_optimization = False
         try:
-            with _lane_builtins():
+            with _lane_builtins(cores):
                 lanes_kernel(*args)
         finally:
             cfg.advanced_optimization = saved

@@ -168,6 +168,28 @@ void mainImage(out vec4 c, in vec2 f) {
     c = vec4(fract(acc), p[k], 1.0);
 }
 """,
+    # a global that one function with a loop assigns first and then uses (a file-scope temporary: the lane
+    # kernel keeps it as that function's local, uniform here), beside a global that another function reads
+    "global_temporaries": """
+mat2 rot;
+float shade = 0.0;
+float field(vec2 p) {
+    rot = mat2(cos(iTime), sin(iTime), -sin(iTime), cos(iTime));
+    float d = 1e9;
+    for (int i = 0; i < 4; i++) {
+        p = rot * p + 0.1;
+        d = min(d, length(p - vec2(0.3, 0.1) * float(i)));
+        if (d < 0.05) shade += 0.25;
+    }
+    return d;
+}
+float glow() { return shade * 0.5; }
+void mainImage(out vec4 c, in vec2 f) {
+    vec2 p = (f - 0.5 * iResolution.xy) / iResolution.y;
+    float d = field(p);
+    c = vec4(smoothstep(0.1, 0.0, d), glow(), d, 1.0);
+}
+""",
     # derivatives inside a function with a loop that pixels leave at different iterations (whole 2x2 quads
     # together: a derivative where the quad's pixels part ways is undefined, and llvmpipe and the scalar kernel
     # then differ in what the departed neighbour contributes)

@@ -205,12 +205,14 @@ class LaneEmitter(Emitter):
 
     # --------------------------------------------------------------------------------- analyses
     def lifted_functions(self) -> set[int]:
-        """Functions that contain a loop, directly or through a call (callees come first in self.order)."""
+        """Functions that contain a loop or a derivative, directly or through a call (callees come first in
+        self.order). A derivative's record/replay (scratch array per pixel) keeps LLVM from vectorizing the lane
+        loop it is in, so it gets a lane loop of its own, which takes a lane function."""
         lifted: set[int] = set()
         for f in self.order:
             assert f.definition is not None
             for n in A.walk(f.definition.body):
-                if isinstance(n, _LOOPS):
+                if isinstance(n, _LOOPS) or self.is_derivative_call(n):
                     lifted.add(id(f))
                     break
                 if isinstance(n, A.Call):
@@ -254,6 +256,23 @@ class LaneEmitter(Emitter):
                 break
         return out
 
+    def is_derivative_call(self, n: A.Node) -> bool:
+        """dFdx/dFdy/fwidth (not texture(), whose level of detail needs no derivatives without mipmaps)."""
+        return (isinstance(n, A.Call) and id(n) in self.deriv_sites and isinstance(n.callee, str)
+                and not n.callee.startswith("texture"))
+
+    def builtin_call(self, e: A.Call, sig) -> str:  # noqa: ANN001
+        if not self.lanes_mode or self.plain or self.cond_depth or not self.is_derivative_call(e):
+            return super().builtin_call(e, sig)
+        # the argument in the vectorized region before, the record/replay in a small lane loop of its own
+        arg = self.lane_temp("dv", sig.params[0])
+        self.line(f"{arg} = {self.rvalue(e.args[0], sig.params[0])}")
+        self.flush()
+        code = self.derivative(e, sig, arg)
+        self.temp_types[code] = sig.ret
+        self.flush()
+        return code
+
     def has_lifted_call(self, node: A.Node) -> bool:
         for n in A.walk(node):
             if isinstance(n, A.Call):
@@ -272,7 +291,7 @@ class LaneEmitter(Emitter):
                 return True
             if isinstance(n, A.Call):
                 t = self.c.calls.get(n)
-                if isinstance(t, Function) and id(t) in self.lifted:
+                if isinstance(t, Function) and id(t) in self.lifted or self.is_derivative_call(n):
                     return True
             inner = in_switch or isinstance(n, A.Switch)
             return any(visit(ch, inner) for ch in n.children())

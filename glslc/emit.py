@@ -165,8 +165,8 @@ class Emitter:
         self.partly_written: set[int] = set()
         #: > 0 while an operand followed by a write is printed (see :meth:`ordered`)
         self.early = 0
-        #: the name of the scalar kernel (glslc.lanes.LaneEmitter adds a lane kernel and a dispatcher)
-        self.kernel_name = "render"
+        #: the name of the scalar kernel; ``render`` dispatches (glslc.lanes.LaneEmitter adds a lane kernel)
+        self.kernel_name = "render_scalar"
 
     # ----------------------------------------------------------------------------------- output
     def line(self, text: str) -> None:
@@ -339,6 +339,10 @@ class Emitter:
             raise BackendError(err.message, err.span)
         self.order = function_order(self.c)
         self.usage = global_usage(self.c, self.order)
+        self.tables = self.const_tables()
+        if self.tables:  # read from module-level fields, not threaded through the functions
+            self.usage = {k: Usage([g for g in u.reads if g.uid not in self.tables], list(u.writes), u.discards)
+                          for k, u in self.usage.items()}
         self.partly_written = partly_written(self.c)
         self.global_names[DISCARD.uid] = "_discard"
         self.module_namer.taken.add("_discard")
@@ -406,12 +410,96 @@ class Emitter:
                 "", "    main(render, UNIFORMS, OUTPUT_KIND, CHANNELS, DERIVATIVE_SLOTS)", ""]
         return "\n".join(head + ["", ""] + body + kernel + tail)
 
+    # ---------------------------------------------------------------------------- const tables
+    #: Constant global arrays with at least this many scalars live in module-level fields (``CONST_TABLES``):
+    #: a kernel-local array is built for every pixel (or group of pixels) and copied into every function that
+    #: reads it, which for a 512-entry permutation table dominated the render, and a 1,395-entry one did not
+    #: compile at all.
+    TABLE_MIN = 32
+
+    def const_tables(self) -> dict[int, tuple[str, Type, list]]:
+        """uid -> (field name, array type, flat values) of the constant global arrays read only by indexing."""
+        uses_ok: dict[int, bool] = {}
+        parent: dict[int, A.Node] = {}
+        for n in A.walk(self.c.unit):
+            for ch in n.children():
+                parent[id(ch)] = n
+        for n in A.walk(self.c.unit):
+            if isinstance(n, A.Ident):
+                v = self.c.symbols.get(n)
+                if v is not None and v.kind == "global":
+                    up = parent.get(id(n))
+                    folded = isinstance(up, A.Expr) and self.c.constants.get(up) is not None
+                    uses_ok[v.uid] = uses_ok.get(v.uid, True) and (
+                        folded or (isinstance(up, A.Index) and up.base is n))
+        out: dict[int, tuple[str, Type, list]] = {}
+        for v in self.c.globals:
+            t, el = v.type, v.type.element
+            if (v.storage != "const" or t.kind != "array" or el is None or el.kind not in ("scalar", "vector", "matrix")
+                    or not isinstance(v.value, (list, tuple)) or not t.length or len(v.value) != t.length
+                    or t.length * el.components < self.TABLE_MIN or not uses_ok.get(v.uid, False)):
+                continue
+            flat: list = []
+            for item in v.value:
+                if el.kind == "scalar":
+                    flat.append(item)
+                elif el.kind == "vector":
+                    flat.extend(item)
+                else:  # columns
+                    flat.extend(x for col in item for x in col)
+            if len(flat) != t.length * el.components:
+                continue
+            name = "_K_" + re.sub(r"[^A-Za-z0-9_]", "_", v.name)
+            while name in self.module_namer.taken:
+                name += "_"
+            self.module_namer.taken.add(name)
+            out[v.uid] = (name, t, flat)
+        return out
+
+    def table_get(self, table: tuple[str, Type, list], e: A.Index) -> str:
+        name, t, _ = table
+        el = t.element
+        assert el is not None
+        idx = self.hoist(self.index_code(e.index, t), "i")
+        if el.kind == "scalar":
+            return f"{name}[{idx}]"
+        if el.kind == "vector":
+            return f"ti.Vector([{', '.join(f'{name}[{idx}, {c}]' for c in range(el.size))}], dt={dtype(el)})"
+        rows = ["[" + ", ".join(f"{name}[{idx}, {c * el.rows + r}]" for c in range(el.cols)) + "]"
+                for r in range(el.rows)]
+        return f"ti.Matrix([{', '.join(rows)}], dt={dtype(el)})"
+
+    def table_lines(self) -> list[str]:
+        """``CONST_TABLES``: name -> (dtype, shape, values), loaded into fields before the first launch."""
+        if not self.tables:
+            return ["CONST_TABLES = {}"]
+        out = ["CONST_TABLES = {  # constant global arrays, as fields (glslc.runtime.lanes.load_tables)"]
+        for name, t, flat in self.tables.values():
+            el = t.element
+            assert el is not None
+            shape = [t.length] if el.kind == "scalar" else [t.length, el.components]
+            lits = [float_lit(float(x)) if el.base in ("float", "double") else int_lit(int(x), el.base) for x in flat]
+            lits = [x[6:-1] if x.startswith("ti.u32(") else x for x in lits]  # numpy takes the plain number
+            out.append(f"    {name!r}: ({dtype(el)[3:]!r}, {shape!r}, [{', '.join(lits)}]),")
+        out.append("}")
+        return out
+
     # hooks for glslc.lanes.LaneEmitter: more module text after the scalar kernel, its imports and types
     def extra_parts(self) -> list[str]:
-        return []
+        return ["", ""] + self.table_lines() + ["", ""] + self.dispatcher(None)
+
+    def dispatcher(self, lanes: str | None, cores: str = "inline") -> list[str]:
+        """``render(*args)``: loads the constant tables, then launches the lane kernel ``lanes`` on the CPU
+        arches (glslc.runtime.lanes) and the scalar kernel elsewhere."""
+        out = ["def render(*args):",
+               '    """The lane kernel on the CPU arches, the scalar one elsewhere (glslc.runtime.lanes)."""']
+        if self.tables:
+            out.append("    L.load_tables(globals(), CONST_TABLES)")
+        out.append(f"    L.launch({lanes or 'None'}, {self.kernel_name}, args, {cores!r})")
+        return out
 
     def extra_imports(self) -> list[str]:
-        return []
+        return ["from glslc.runtime import lanes as L"]
 
     def extra_types(self) -> list[str]:
         return []
@@ -1137,6 +1225,9 @@ class Emitter:
         return self.settle(f"ti.select({cond}, {a}, {b})")
 
     def x_Index(self, e: A.Index) -> str:
+        table = self.tables.get(self.c.symbols[e.base].uid) if isinstance(e.base, A.Ident) else None
+        if table is not None:
+            return self.table_get(table, e)
         bt: Type = e.base.ty
         base = self.ex(e.base)
         idx = self.index_code(e.index, bt)
@@ -1519,7 +1610,7 @@ class Emitter:
                     else:
                         raise BackendError(f"the Taichi back end does not support '{name}' yet", self.c.unit.span)
                 for var in self.c.globals:
-                    if var.type.kind == "sampler":
+                    if var.type.kind == "sampler" or var.uid in self.tables:
                         continue
                     name = self.var_name(var)
                     decl = self.global_decl(var)

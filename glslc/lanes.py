@@ -138,9 +138,6 @@ class LaneEmitter(Emitter):
         self.direct: set[int] = set()  # uids of arrays read and written element by element in their lane arrays
 
     # ----------------------------------------------------------------------------------- module
-    def extra_imports(self) -> list[str]:
-        return ["from glslc.runtime import lanes as L"]
-
     def extra_types(self) -> list[str]:
         return list(self.lane_types)
 
@@ -167,16 +164,15 @@ class LaneEmitter(Emitter):
                 text = []
             elif compile_weight(lines, "render_lanes", transcendental=TRANSCENDENTAL_WEIGHT) > REAL_CORES_WEIGHT:
                 cores = "real"
+        tail += self.table_lines() + ["", ""]
         if text:
-            tail += ["def render(*args):",
-                     '    """The lane kernel on the CPU arches, the scalar one elsewhere (glslc.runtime.lanes)."""',
-                     "    L.launch(render_lanes, render_scalar, args, LANE_CORES)", "", "",
-                     "LANES_FALLBACK = None  # the lane kernel exists",
-                     f"LANE_CORES = {cores!r}  # transcendental cores in lane loops: inlined, or real functions (big "
-                     "kernels compile faster)"]
+            tail += self.dispatcher("render_lanes", cores) + [
+                "", "", "LANES_FALLBACK = None  # the lane kernel exists",
+                f"LANE_CORES = {cores!r}  # transcendental cores in lane loops: inlined, or real functions (big "
+                "kernels compile faster)"]
         else:
-            tail += ["render = render_scalar", "", "",
-                     f"LANES_FALLBACK = {self.fallback!r}  # why this shader has no lane kernel"]
+            tail += self.dispatcher(None) + [
+                "", "", f"LANES_FALLBACK = {self.fallback!r}  # why this shader has no lane kernel"]
         return text + tail
 
     def lanes_section(self) -> list[str]:
@@ -1222,7 +1218,7 @@ class LaneEmitter(Emitter):
             else:
                 raise BackendError(f"the Taichi back end does not support '{name}' yet", self.c.unit.span)
         for var in self.c.globals:
-            if var.type.kind == "sampler" or var.uid in self.localized:
+            if var.type.kind == "sampler" or var.uid in self.localized or var.uid in self.tables:
                 continue
             name = self.var_name(var)
             decl = self.global_decl(var)

@@ -67,6 +67,20 @@ def launch(lanes_kernel: Any, scalar_kernel: Any, args: tuple, cores: str = "inl
         scalar_kernel(*args)
 
 
+def load_tables(namespace: dict, tables: dict) -> None:
+    """Create a generated module's constant tables (``CONST_TABLES``: name -> (dtype, shape, values)) as
+    fields in its namespace, once, before its first kernel compiles (kernels read them as globals)."""
+    import numpy as np
+
+    for name, (dt, shape, values) in tables.items():
+        if name in namespace:
+            continue
+        field = ti.field(getattr(ti, dt), shape=tuple(shape))
+        field.from_numpy(np.asarray(values, dtype={"f32": np.float32, "f64": np.float64, "i32": np.int32,
+                                                     "u32": np.uint32}[dt]).reshape(shape))
+        namespace[name] = field
+
+
 @ti.func
 def lane_mask(px0, width):
     """Lanes whose pixel lies inside the image (the last group of a row may stick out)."""

@@ -39,9 +39,21 @@ def cache_dir() -> Path:
     return p
 
 
+def gpu_present() -> bool:
+    """Whether this machine shows a GPU to user space (a DRM render node or an NVIDIA device). Without one,
+    Vulkan can only be Mesa's lavapipe, which runs on the CPU slower than the cpu arch's lane kernels
+    (docs/lanes.md), so ``auto`` skips it."""
+    import glob
+    import sys as _sys
+
+    if not _sys.platform.startswith("linux"):
+        return True  # no cheap test elsewhere: let Taichi try
+    return bool(glob.glob("/dev/dri/renderD*") or glob.glob("/dev/nvidia[0-9]*"))
+
+
 def init(arch: str = "cpu") -> str:
-    """Start Taichi once for this process on ``arch`` (auto: cuda, then vulkan, then cpu; never ti.gpu,
-    which probes OpenGL and crashes on headless machines). Returns the arch that runs."""
+    """Start Taichi once for this process on ``arch`` (auto: cuda, then vulkan when a GPU is present, then cpu;
+    never ti.gpu, which probes OpenGL and crashes on headless machines). Returns the arch that runs."""
     if arch not in ARCHES:
         raise ValueError(f"unknown arch {arch!r}; choose one of {', '.join(ARCHES)}")
     if _state["arch"] is not None:
@@ -50,7 +62,8 @@ def init(arch: str = "cpu") -> str:
         return _state["arch"]
     import taichi as ti
 
-    wanted = {"auto": [ti.cuda, ti.vulkan, ti.cpu], "cpu": ti.cpu, "vulkan": ti.vulkan, "cuda": ti.cuda}[arch]
+    auto = [ti.cuda, ti.vulkan, ti.cpu] if gpu_present() else [ti.cuda, ti.cpu]
+    wanted = {"auto": auto, "cpu": ti.cpu, "vulkan": ti.vulkan, "cuda": ti.cuda}[arch]
     options: dict[str, Any] = dict(default_fp=ti.f32, default_ip=ti.i32, fast_math=False, log_level=ti.ERROR,
                                    offline_cache=True, offline_cache_file_path=str(cache_dir().parent / "taichi"))
     extra = os.environ.get("GLSLC_TI_OPTIONS")  # e.g. "opt_level=1,advanced_optimization=0" (experiments)

@@ -190,6 +190,24 @@ void mainImage(out vec4 c, in vec2 f) {
     c = vec4(smoothstep(0.1, 0.0, d), glow(), d, 1.0);
 }
 """,
+    # constant global arrays read by index live in module-level fields (CONST_TABLES); one passed whole to a
+    # function stays a value
+    "const_tables": """
+const int perm[40] = int[](23, 7, 31, 2, 18, 39, 11, 0, 27, 14, 5, 36, 20, 9, 33, 1, 25, 16, 38, 3,
+                           29, 12, 6, 35, 21, 8, 30, 15, 4, 37, 19, 10, 32, 24, 13, 26, 34, 17, 28, 22);
+const vec2 pts[16] = vec2[](vec2(0.1, 0.2), vec2(0.8, 0.3), vec2(0.4, 0.9), vec2(0.6, 0.5),
+    vec2(0.2, 0.7), vec2(0.9, 0.9), vec2(0.3, 0.1), vec2(0.7, 0.6), vec2(0.5, 0.4), vec2(0.05, 0.95),
+    vec2(0.95, 0.05), vec2(0.35, 0.65), vec2(0.65, 0.35), vec2(0.15, 0.45), vec2(0.85, 0.75), vec2(0.5, 0.5));
+const float w[4] = float[](0.1, 0.2, 0.3, 0.4);
+float total(float v[4]) { return v[0] + v[1] + v[2] + v[3]; }
+void mainImage(out vec4 c, in vec2 f) {
+    vec2 uv = f / iResolution.xy;
+    int h = perm[(perm[int(uv.x * 39.0)] + int(uv.y * 3.0)) % 40];
+    float d = 1e9;
+    for (int i = 0; i < 16; i++) d = min(d, length(uv - pts[i]));
+    c = vec4(float(h) / 40.0, smoothstep(0.05, 0.0, d), total(w) * uv.x, 1.0);
+}
+""",
     # derivatives inside a function with a loop that pixels leave at different iterations (whole 2x2 quads
     # together: a derivative where the quad's pixels part ways is undefined, and llvmpipe and the scalar kernel
     # then differ in what the departed neighbour contributes)

@@ -133,3 +133,19 @@ def test_unavailable_arch_is_one_line_and_status_2(shader, tmp_path):
     p = subprocess.run([sys.executable, "-m", "glslc", "render", str(shader), "-o", str(tmp_path / "o.png"),
                         "--arch", "cuda"], capture_output=True, text=True)
     assert p.returncode == 2 and "could not start on cuda" in p.stderr and p.stderr.count("\n") == 1, p.stderr
+
+
+def test_auto_arch_skips_software_vulkan_without_a_gpu(shader, tmp_path, monkeypatch):
+    """Without a GPU, Vulkan would be lavapipe on the CPU, slower than the cpu arch's lane kernels: auto runs cpu."""
+    from glslc.runtime import taichi_backend as tb
+
+    monkeypatch.setattr("glob.glob", lambda pattern: [])
+    assert not tb.gpu_present() or not sys.platform.startswith("linux")
+    monkeypatch.setattr("glob.glob", lambda pattern: ["/dev/dri/renderD128"] if "dri" in pattern else [])
+    assert tb.gpu_present()
+    monkeypatch.undo()
+    if tb.gpu_present():
+        pytest.skip("this machine shows a GPU")
+    p = subprocess.run([sys.executable, "-m", "glslc", "render", str(shader), "-o", str(tmp_path / "o.png"),
+                        "--arch", "auto", "--size", "16x16"], capture_output=True, text=True)
+    assert p.returncode == 0 and "taichi on cpu" in p.stdout + p.stderr, p.stdout + p.stderr

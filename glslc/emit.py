@@ -478,8 +478,9 @@ class Emitter:
             el = t.element
             assert el is not None
             shape = [t.length] if el.kind == "scalar" else [t.length, el.components]
-            lits = [float_lit(float(x)) if el.base in ("float", "double") else int_lit(int(x), el.base) for x in flat]
-            lits = [x[6:-1] if x.startswith("ti.u32(") else x for x in lits]  # numpy takes the plain number
+            # numpy takes plain numbers: uint values as their 32-bit pattern, no ti.u32(...) wrapper
+            lits = [float_lit(float(x)) if el.base in ("float", "double")
+                    else str(int(x) & 0xFFFFFFFF) if el.base == "uint" else int_lit(int(x), el.base) for x in flat]
             out.append(f"    {name!r}: ({dtype(el)[3:]!r}, {shape!r}, [{', '.join(lits)}]),")
         out.append("}")
         return out

@@ -199,13 +199,19 @@ const vec2 pts[16] = vec2[](vec2(0.1, 0.2), vec2(0.8, 0.3), vec2(0.4, 0.9), vec2
     vec2(0.2, 0.7), vec2(0.9, 0.9), vec2(0.3, 0.1), vec2(0.7, 0.6), vec2(0.5, 0.4), vec2(0.05, 0.95),
     vec2(0.95, 0.05), vec2(0.35, 0.65), vec2(0.65, 0.35), vec2(0.15, 0.45), vec2(0.85, 0.75), vec2(0.5, 0.5));
 const float w[4] = float[](0.1, 0.2, 0.3, 0.4);
+const uvec4 bits[8] = uvec4[](uvec4(3503345872u, 2511917264u, 7u, 4294967295u), uvec4(2558840969u, 12u, 3734340245u, 1u),
+    uvec4(0u, 3000032990u, 2441386897u, 2563807363u), uvec4(3516236437u, 2194717136u, 99u, 2627506581u),
+    uvec4(2508378249u, 2308742289u, 2442494672u, 3498679452u), uvec4(5u, 2224984455u, 2228262037u, 2508378271u),
+    uvec4(2510000541u, 2576909520u, 2676215939u, 2496697757u), uvec4(3504245137u, 2241319097u, 3498279829u, 0u));
 float total(float v[4]) { return v[0] + v[1] + v[2] + v[3]; }
 void mainImage(out vec4 c, in vec2 f) {
     vec2 uv = f / iResolution.xy;
     int h = perm[(perm[int(uv.x * 39.0)] + int(uv.y * 3.0)) % 40];
     float d = 1e9;
     for (int i = 0; i < 16; i++) d = min(d, length(uv - pts[i]));
-    c = vec4(float(h) / 40.0, smoothstep(0.05, 0.0, d), total(w) * uv.x, 1.0);
+    uvec4 b = bits[int(uv.y * 7.99)];
+    uint word = b[int(uv.x * 3.99)];
+    c = vec4(float(h) / 40.0, smoothstep(0.05, 0.0, d), total(w) * uv.x, float(word >> 24u) / 255.0);
 }
 """,
     # derivatives inside a function with a loop that pixels leave at different iterations (whole 2x2 quads

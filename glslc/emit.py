@@ -121,6 +121,20 @@ def int_lit(v: int, base: str) -> str:
     return f"({v})" if v < 0 else str(v)
 
 
+def index_bound(t: Type | None) -> int:
+    """How many elements an index into ``t`` may select: array length, vector size, matrix columns (0:
+    unknown or not indexable)."""
+    if t is None:
+        return 0
+    if t.kind == "array":
+        return t.length or 0
+    if t.kind == "vector":
+        return t.size or 0
+    if t.kind == "matrix":
+        return t.cols or 0
+    return 0
+
+
 @dataclass
 class _Loop:
     kind: str  # "for", "while", "do"
@@ -978,7 +992,20 @@ class Emitter:
             return self.ex(target)
         if isinstance(target, A.Index):
             bt = target.base.ty
-            idx = self.index_code(target.index, bt)
+            # a dynamic index out of bounds (measured against llvmpipe: tests/lanes_cases.py,
+            # "vector_store_out_of_bounds"): a vector drops the store (Mesa lowers it to per-component
+            # selects); a matrix drops it below 0 and writes its last column above; array elements are clamped
+            inside = ""
+            if bt.kind in ("vector", "matrix") and self.c.constants.get(target.index) is None:
+                raw = self.ex(target.index)
+                raw = raw if target.index.ty.base == "int" else f"ti.cast({raw}, ti.i32)"
+                if not _is_literal(raw):
+                    raw = self.hoist(raw, "i")
+                    inside = (f"ti.cast({raw}, ti.u32) < {index_bound(bt)}" if bt.kind == "vector"
+                              else f"{raw} >= 0")
+                    idx = self.hoist(f"ti.max(0, ti.min({raw}, {index_bound(bt) - 1}))", "i")
+            if not inside:
+                idx = self.index_code(target.index, bt)
             in_place = isinstance(target.base, A.Ident)
             if in_place:
                 tmp = self.ex(target.base)
@@ -986,14 +1013,18 @@ class Emitter:
                 tmp = self.fresh("a")
                 self.line(f"{tmp} = {self.ex(target.base)}")
             if bt.kind == "vector":
-                self.line(f"{tmp}[{idx}] = {value}")
+                if inside:
+                    self.line(f"{tmp}[{idx}] = ti.select({inside}, {value}, {tmp}[{idx}])")
+                else:
+                    self.line(f"{tmp}[{idx}] = {value}")
             elif bt.kind == "array":
                 self.array_set(tmp, self.hoist(idx, "i"), value, bt, target)
             elif bt.kind == "matrix":
                 val = self.fresh("c")
                 self.line(f"{val} = {value}")
                 for r in range(bt.rows):
-                    self.line(f"{tmp}[{r}, {idx}] = {val}[{r}]")
+                    kept = f"ti.select({inside}, {val}[{r}], {tmp}[{r}, {idx}])" if inside else f"{val}[{r}]"
+                    self.line(f"{tmp}[{r}, {idx}] = {kept}")
             else:
                 raise self.err(f"the Taichi back end cannot write into {bt} yet", target)
             if not in_place:
@@ -1059,13 +1090,15 @@ class Emitter:
     def index_code(self, e: A.Expr, within: Type | None = None) -> str:
         code = self.ex(e)
         code = code if e.ty.base == "int" else f"ti.cast({code}, ti.i32)"
-        if (within is not None and within.kind == "array" and within.length and self.c.constants.get(e) is None
-                and not _is_literal(code)):
+        n = index_bound(within)
+        if n and self.c.constants.get(e) is None and not _is_literal(code):
             # an index out of bounds is undefined in GLSL; Taichi would read (or write) whatever lies beside
-            # the array, which changes with the shape of the code (conformance/metamorphic_cases/
-            # array_index_out_of_bounds.frag). Clamped, the result is deterministic and no other variable
-            # is touched (llvmpipe reads past the array too, so those pixels cannot be compared anyway).
-            code = f"ti.max(0, ti.min({code}, {within.length - 1}))"
+            # the array, vector or matrix, which changes with the shape of the code (conformance/
+            # metamorphic_cases/array_index_out_of_bounds.frag) and, past a lane kernel's vector, crashed the
+            # process. Clamped, the result is deterministic and no other variable is touched (llvmpipe reads
+            # past an array too, so those pixels cannot be compared anyway). Stores into a vector drop an
+            # index out of bounds, as Mesa's lowering to per-component selects does (see store).
+            code = f"ti.max(0, ti.min({code}, {n - 1}))"
         return code
 
     def ex(self, e: A.Expr) -> str:

@@ -235,6 +235,22 @@ void mainImage(out vec4 c, in vec2 f) {
     c = vec4(rings(p, f), dFdx(p.x) * 20.0, dFdy(p.y) * 20.0, 1.0);
 }
 """,
+    # stores into a vector or matrix at a dynamic index out of bounds are dropped (Mesa lowers them to
+    # per-component selects); past a lane kernel's vector they once corrupted memory (7dXGzB)
+    "vector_store_out_of_bounds": """
+void mainImage(out vec4 c, in vec2 f) {
+    vec2 uv = f / iResolution.xy;
+    vec3 col = vec3(0.2);
+    mat3 m = mat3(0.5);
+    for (float j = 0.0; j < 4.0; j++) {
+        uv.x += uv.y * 0.3;
+        col[int(j)] = fract(uv.x + uv.y);
+        m[int(j) + int(uv.x * 2.0) - 1] = vec3(uv, j * 0.1);
+    }
+    col[int(uv.y * 5.0) - 1] = 0.9;
+    c = vec4(col * 0.5 + (m * vec3(0.3)) * 0.5, 1.0);
+}
+""",
     # a switch (with fall-through) inside a function with a loop, integer arithmetic per lane
     "switch_and_ints": """
 vec3 pick(ivec2 q) {

@@ -45,6 +45,10 @@ import taichi as ti
 from taichi.lang import impl
 from taichi.lang.expr import Expr
 
+from . import taichi_speedups
+
+taichi_speedups.apply()  # before the first @ti.func below (see the module)
+
 __all__ = [
     "abs", "acos", "acosh", "all", "any", "asin", "asinh", "atan", "atanh", "bitCount", "bitfieldExtract",
     "bitfieldInsert", "bitfieldReverse", "ceil", "clamp", "cos", "cosh", "cross", "degrees", "determinant",

@@ -135,6 +135,11 @@ def index_bound(t: Type | None) -> int:
     return 0
 
 
+def clamp_index(code: str, n: int) -> str:
+    """An i32 index ``code`` clamped to [0, n - 1]."""
+    return f"ti.max(0, ti.min({code}, {n - 1}))"
+
+
 @dataclass
 class _Loop:
     kind: str  # "for", "while", "do"
@@ -997,13 +1002,12 @@ class Emitter:
             # selects); a matrix drops it below 0 and writes its last column above; array elements are clamped
             inside = ""
             if bt.kind in ("vector", "matrix") and self.c.constants.get(target.index) is None:
-                raw = self.ex(target.index)
-                raw = raw if target.index.ty.base == "int" else f"ti.cast({raw}, ti.i32)"
+                raw = self.raw_index(target.index)
                 if not _is_literal(raw):
                     raw = self.hoist(raw, "i")
                     inside = (f"ti.cast({raw}, ti.u32) < {index_bound(bt)}" if bt.kind == "vector"
                               else f"{raw} >= 0")
-                    idx = self.hoist(f"ti.max(0, ti.min({raw}, {index_bound(bt) - 1}))", "i")
+                    idx = self.hoist(clamp_index(raw, index_bound(bt)), "i")
             if not inside:
                 idx = self.index_code(target.index, bt)
             in_place = isinstance(target.base, A.Ident)
@@ -1087,9 +1091,13 @@ class Emitter:
         self.line(f"{name} = {code}")
         return name
 
-    def index_code(self, e: A.Expr, within: Type | None = None) -> str:
+    def raw_index(self, e: A.Expr) -> str:
+        """``e`` as an i32 index, unchecked."""
         code = self.ex(e)
-        code = code if e.ty.base == "int" else f"ti.cast({code}, ti.i32)"
+        return code if e.ty.base == "int" else f"ti.cast({code}, ti.i32)"
+
+    def index_code(self, e: A.Expr, within: Type | None = None) -> str:
+        code = self.raw_index(e)
         n = index_bound(within)
         if n and self.c.constants.get(e) is None and not _is_literal(code):
             # an index out of bounds is undefined in GLSL; Taichi would read (or write) whatever lies beside
@@ -1098,7 +1106,7 @@ class Emitter:
             # process. Clamped, the result is deterministic and no other variable is touched (llvmpipe reads
             # past an array too, so those pixels cannot be compared anyway). Stores into a vector drop an
             # index out of bounds, as Mesa's lowering to per-component selects does (see store).
-            code = f"ti.max(0, ti.min({code}, {n - 1}))"
+            code = clamp_index(code, n)
         return code
 
     def ex(self, e: A.Expr) -> str:
